@@ -1,0 +1,1 @@
+"""The alert outbox: tables and queries (owned by the alerts)."""

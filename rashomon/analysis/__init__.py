@@ -1,0 +1,1 @@
+"""Analysis: recognise leader calls, pair the sides' accounts, compare them by topic."""

@@ -1,0 +1,157 @@
+"""Typed records that flow through the pipeline: documents in, calls and analyses out.
+
+They are frozen so that a stage can never change what an earlier stage produced; every
+time is an aware UTC `datetime` (sites publish in Moscow or Beijing time: convert at the edge).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+KINDS = ("readout", "commentary", "transcript", "press")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One published text: an official readout, an aide's commentary, a transcript or press."""
+
+    source_id: str
+    side: str
+    language: str
+    kind: str
+    url: str
+    title: str
+    published_at: datetime
+    paragraphs: tuple[str, ...]
+    external_id: str | None = None
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    fetched_at: datetime | None = None
+    id: int | None = None
+    version: int = 1
+
+    @property
+    def text(self) -> str:
+        """The body as one string, paragraphs separated by blank lines."""
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def content_hash(self) -> str:
+        """same title and paragraphs → same hash (re-storing is a no-op)."""
+        digest = hashlib.sha256()
+        for part in (self.title, *self.paragraphs):
+            digest.update(part.encode("utf-8"))
+            digest.update(b"\x00")
+        return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class CrawlOutcome:
+    """What one crawl of one source did; feeds `rashomon sources` and the health alerts."""
+
+    source_id: str
+    started_at: datetime
+    finished_at: datetime
+    requests: int = 0
+    responses: Mapping[str, int] = field(default_factory=dict)
+    items_stored: int = 0
+    parse_failures: int = 0
+    failed_urls: tuple[str, ...] = ()
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """A crawl succeeded when it ran to the end and every page parsed."""
+        return self.error is None and self.parse_failures == 0
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence of one side's account that mentions a topic, in its original language."""
+
+    side: str
+    sentence: str
+    url: str
+    language: str
+
+
+@dataclass(frozen=True)
+class TopicFinding:
+    """Which sides' accounts mention one topic, with the sentences as evidence."""
+
+    topic_id: str
+    label: str
+    watched: bool
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def sides(self) -> frozenset[str]:
+        return frozenset(item.side for item in self.evidence)
+
+    def sentences(self, side: str) -> tuple[str, ...]:
+        return tuple(item.sentence for item in self.evidence if item.side == side)
+
+
+@dataclass(frozen=True)
+class Framing:
+    """One side names a topic, the other its counterpart (the US vs "external forces")."""
+
+    label: str
+    side_a: str
+    topic_a: str
+    side_b: str
+    topic_b: str
+
+
+@dataclass(frozen=True)
+class PressItem:
+    """A press piece that names both leaders near the time of the call."""
+
+    title: str
+    url: str
+    source_id: str
+    published_at: datetime
+    discusses_discrepancy: bool = False
+
+
+@dataclass(frozen=True)
+class Call:
+    """One leader call as recognised from the documents of one or both sides."""
+
+    id: str
+    type: str  # "phone" | "video" | "talks"
+    participants: tuple[str, ...]  # leader ids, sorted
+    occurred_at: datetime
+    documents: tuple[Document, ...]
+    initiator: str | None = None
+
+    @property
+    def sides(self) -> tuple[str, ...]:
+        return tuple(sorted({doc.side for doc in self.documents}))
+
+    def documents_of(self, side: str) -> tuple[Document, ...]:
+        return tuple(doc for doc in self.documents if doc.side == side)
+
+
+@dataclass(frozen=True)
+class CallAnalysis:
+    """The comparison of the sides' accounts of one call."""
+
+    call: Call
+    topics: tuple[TopicFinding, ...]
+    framing: tuple[Framing, ...] = ()
+    press: tuple[PressItem, ...] = ()
+    one_sided: bool = False
+
+    @property
+    def asymmetric(self) -> tuple[TopicFinding, ...]:
+        """Watched topics that exactly one side mentioned: the divergences."""
+        if len(self.call.sides) < 2:
+            return ()
+        return tuple(t for t in self.topics if t.watched and len(t.sides) == 1)
+
+    def only_in(self, side: str) -> tuple[str, ...]:
+        return tuple(sorted(t.topic_id for t in self.asymmetric if side in t.sides))

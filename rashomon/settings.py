@@ -1,0 +1,242 @@
+"""The configuration ladder, loaded once into frozen, typed objects.
+
+Priority, lowest first: packaged defaults (`config/*.toml`, shipped as `rashomon.defaults`)
+< the user's TOML file (deep-merged) < environment variables (secrets) < CLI flags.
+Any error names the file, the key and the problem, and raises `ConfigError` (exit code 2).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from alerts.config import AlertsConfig
+from rashomon.analysis.config import AnalysisConfig, FramingPair, Leader, Topic
+from rashomon.errors import ConfigError
+
+DEFAULT_FILES = ("rashomon.toml", "sources.toml", "leaders.toml", "topics.toml")
+SOURCE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+Family = Literal["kremlin", "xinhua", "mfa", "press"]
+FAMILY_PATHS: dict[str, tuple[str, ...]] = {
+    "kremlin": ("feed", "listing", "listing_page", "article"),
+    "xinhua": (),
+    "mfa": ("listing",),
+    "press": ("feed",),
+}
+
+
+class Model(BaseModel):
+    """Frozen and strict: an unknown key is an error, not a silent no-op."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CrawlConfig(Model):
+    user_agent: str = "Rashomon/0.1 (+https://github.com/rashomon-monitor/rashomon)"
+    download_delay: float = Field(5.0, ge=0)
+    obey_robots: bool = True
+    timeout: float = Field(30.0, gt=0)
+    max_response_bytes: int = Field(10_000_000, gt=0)
+    crawl_timeout: float = Field(600.0, gt=0)
+    max_listing_pages: int = Field(1, ge=1)
+    max_retries: int = Field(2, ge=0)
+    retry_after_max: float = Field(300.0, ge=0)
+
+
+class StoreConfig(Model):
+    url: str = "sqlite:///var/rashomon.db"
+
+
+class Source(Model):
+    """One site to collect from. Every URL requested is built from `base_url`."""
+
+    id: str = ""
+    name: str = ""
+    side: str
+    language: str
+    family: Family
+    base_url: str
+    aliases: tuple[str, ...] = ()
+    paths: dict[str, str | list[str]] = {}
+    selectors: dict[str, list[str]] = {}
+    kinds: dict[str, list[str]] = {}
+    follow: list[str] = []
+    drop_lines: list[str] = []
+    timezone: str = "UTC"
+    interval_minutes: int = Field(15, ge=1)
+    silence_hours: float = Field(0, ge=0)
+    enabled: bool = True
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"must be an http(s) URL, got {value!r}")
+        return value.rstrip("/")
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("follow", "drop_lines")
+    @classmethod
+    def _regexes(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _family_paths(self) -> Source:
+        missing = [p for p in FAMILY_PATHS[self.family] if p not in self.paths]
+        if missing:
+            raise ValueError(f"family {self.family!r} needs paths: {', '.join(missing)}")
+        return self
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_url).netloc
+
+    def path(self, name: str) -> str:
+        value = self.paths[name]
+        return value if isinstance(value, str) else value[0]
+
+    def path_list(self, name: str) -> list[str]:
+        value = self.paths.get(name, [])
+        return [value] if isinstance(value, str) else list(value)
+
+    def url(self, path: str) -> str:
+        """An absolute URL on this source's site, built from `base_url`."""
+        return self.base_url + "/" + path.lstrip("/")
+
+
+class Settings(Model):
+    crawl: CrawlConfig = CrawlConfig()
+    store: StoreConfig = StoreConfig()
+    sources: dict[str, Source] = {}
+    leaders: dict[str, Leader] = {}
+    topics: dict[str, Topic] = {}
+    framing: list[FramingPair] = []
+    analysis: AnalysisConfig = AnalysisConfig()
+    alerts: AlertsConfig = AlertsConfig()
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _ids(cls, value: Any) -> Any:
+        if not isinstance(value, Mapping):
+            return value
+        for key in value:
+            if not SOURCE_ID.match(key):
+                raise ValueError(f"source id {key!r} must be lower_snake_case")
+        return {key: {**body, "id": key} if isinstance(body, Mapping) else body
+                for key, body in value.items()}
+
+    def enabled_sources(self) -> list[Source]:
+        return [s for s in self.sources.values() if s.enabled]
+
+    def source(self, source_id: str) -> Source:
+        try:
+            return self.sources[source_id]
+        except KeyError:
+            known = ", ".join(sorted(self.sources))
+            raise ConfigError(f"unknown source {source_id!r} (known: {known})") from None
+
+
+def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key; any other value in `override` replaces the one in `base`."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse one TOML file; a syntax error names the file and line."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def packaged_defaults() -> dict[str, Any]:
+    """The defaults shipped in `config/`, merged in a fixed order."""
+    folder = resources.files("rashomon.defaults")
+    tree: dict[str, Any] = {}
+    for name in DEFAULT_FILES:
+        with resources.as_file(folder / name) as path:
+            tree = deep_merge(tree, read_toml(path))
+    return tree
+
+
+def environment_overrides(env: Mapping[str, str]) -> dict[str, Any]:
+    """Secrets come from the environment, never from files that end up in a repository."""
+    tree: dict[str, Any] = {}
+    if env.get("RASHOMON_STORE_URL"):
+        tree["store"] = {"url": env["RASHOMON_STORE_URL"]}
+    return tree
+
+
+def load_settings(
+    path: Path | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Build the frozen settings from the whole ladder (see the module docstring)."""
+    env = os.environ if env is None else env
+    if path is None and env.get("RASHOMON_CONFIG"):
+        path = Path(env["RASHOMON_CONFIG"])
+    user = read_toml(path) if path is not None else {}
+    tree = deep_merge(packaged_defaults(), user)
+    tree = deep_merge(tree, environment_overrides(env))
+    tree = deep_merge(tree, overrides or {})
+    return validate(tree, user, path)
+
+
+def validate(tree: dict[str, Any], user: Mapping[str, Any], path: Path | None) -> Settings:
+    try:
+        return Settings.model_validate(tree)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        location = [str(part) for part in error["loc"]]
+        origin = path if path is not None and _has_key(user, location) else "packaged defaults"
+        key = ".".join(location) or "(top level)"
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "unknown key"
+        raise ConfigError(f"{origin}: {key}: {message}") from None
+
+
+def _has_key(tree: Mapping[str, Any], location: list[str]) -> bool:
+    """Whether the user's file set (a prefix of) this key, to blame the right file."""
+    node: Any = tree
+    for part in location:
+        if not isinstance(node, Mapping) or part not in node:
+            return node is not tree
+        node = node[part]
+    return True

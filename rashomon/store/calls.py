@@ -1,0 +1,1 @@
+"""Tables and queries for recognised calls (owned by the analysis)."""
