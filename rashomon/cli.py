@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 
@@ -65,14 +64,10 @@ def root(
 def main() -> None:
     """Entry point of the `rashomon` script: errors we expect become one line and an exit code."""
     try:
-        code = app(standalone_mode=False)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+        app()  # standalone: usage errors and typer.Exit end the process here
     except RashomonError as exc:
         err_console.print(f"rashomon: error: {exc}", style="red", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
-    except (click.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt:
         err_console.print("rashomon: interrupted")
         sys.exit(130)
-    sys.exit(code if isinstance(code, int) else 0)
