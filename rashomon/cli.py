@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from rashomon import views
+from rashomon.backfill import BACKFILL_TIMEOUT, backfill_progress
+from rashomon.crawl import run_crawl
 from rashomon.errors import RashomonError
 from rashomon.settings import Settings, load_settings
 from rashomon.store import Store
@@ -53,6 +57,46 @@ def root(
 
 
 # ---------------------------------------------------------------- collect (crawler)
+@app.command()
+def crawl(
+    ctx: typer.Context,
+    source_ids: Annotated[list[str] | None, typer.Argument(
+        metavar="[SOURCE_ID]...", help="Sources to crawl (default: every enabled one).")] = None,
+) -> None:
+    """Crawl the sources once and print what each one gave; exit 1 if a source failed."""
+    settings, store = ctx.obj.settings, ctx.obj.store
+    ids = source_ids or [source.id for source in settings.enabled_sources()]
+    outcomes = run_crawl(settings, store, ids)
+    console.print(views.crawl_table(outcomes))
+    if not all(outcome.ok for outcome in outcomes):
+        raise typer.Exit(1)
+
+
+@app.command()
+def sources(ctx: typer.Context) -> None:
+    """Every configured source with its last success, document count and last failure."""
+    settings, store = ctx.obj.settings, ctx.obj.store
+    history = {source_id: store.crawls(source_id=source_id, limit=50)
+               for source_id in settings.sources}
+    console.print(views.sources_table(settings.sources.values(), history,
+                                      store.document_counts()))
+
+
+@app.command()
+def backfill(
+    ctx: typer.Context,
+    source_id: Annotated[str, typer.Argument(help="The source whose archive to walk.")],
+    since: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"],
+                                            help="Oldest publication date to collect.")],
+) -> None:
+    """Walk a source's archive back to SINCE; Ctrl-C stops it, running it again resumes."""
+    settings, store = ctx.obj.settings, ctx.obj.store
+    with backfill_progress(since.date()) as on_event:
+        outcomes = run_crawl(settings, store, [source_id], mode="backfill", since=since.date(),
+                             on_event=on_event, timeout=BACKFILL_TIMEOUT)
+    console.print(views.crawl_table(outcomes))
+    if not outcomes[0].ok:
+        raise typer.Exit(1)
 
 
 # ---------------------------------------------------------------- analyse (matcher, divergence)

@@ -133,7 +133,7 @@ class Store:
             table.c.source_id
         )
         with self.engine.connect() as conn:
-            return {source: count for source, count in conn.execute(query).tuples()}
+            return {source: count for source, count in conn.execute(query)}
 
     # ------------------------------------------------------------------ crawls
     def record_crawl(self, outcome: CrawlOutcome, run_id: str, mode: str = "crawl") -> None:
@@ -175,7 +175,7 @@ class Store:
         if urls is not None:
             query = query.where(table.c.url.in_(urls))
         with self.engine.connect() as conn:
-            return {url: (etag, modified) for url, etag, modified in conn.execute(query).tuples()}
+            return {url: (etag, modified) for url, etag, modified in conn.execute(query)}
 
     def save_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
         values = {"etag": etag, "last_modified": last_modified, "updated_at": utcnow()}

@@ -1,0 +1,70 @@
+"""RSS/Atom handling shared by the Kremlin spider and the press spider (feedparser on bytes)."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+
+from crawler import extract
+from rashomon.errors import ParseError
+
+
+def parse_feed(body: bytes, url: str) -> Any:
+    """The parsed feed; a malformed one (truncated, mis-encoded, HTML) raises `ParseError`.
+
+    feedparser is lenient and returns whatever it salvaged with `bozo` set; a salvaged feed
+    may hold a half entry, so anything bozo is a failure, not a partial success.
+    """
+    parsed = feedparser.parse(body)
+    if parsed.bozo:
+        problem = parsed.get("bozo_exception")
+        raise ParseError(url, f"not a well-formed feed: {type(problem).__name__}: {problem}")
+    if not parsed.version:
+        raise ParseError(url, "not an RSS or Atom feed")
+    return parsed
+
+
+def entry_published(entry: Any) -> datetime | None:
+    """The entry's time as aware UTC: the RFC 3339 text if it parses, else feedparser's struct."""
+    for key in ("published", "updated"):
+        text = entry.get(key)
+        if text:
+            try:
+                stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            except ValueError:
+                stamp = None
+            if stamp is not None and stamp.tzinfo is not None:
+                return stamp.astimezone(UTC)
+    for key in ("published_parsed", "updated_parsed"):
+        if entry.get(key):
+            return datetime.fromtimestamp(calendar.timegm(entry[key]), UTC)
+    return None
+
+
+def entry_html(entry: Any) -> str:
+    """The fullest text the entry carries: its content, else its summary."""
+    contents = entry.get("content") or []
+    return contents[0].get("value", "") if contents else entry.get("summary", "")
+
+
+def html_paragraphs(html: str, removals: Iterable[str]) -> list[str]:
+    """Paragraphs of an HTML fragment (tooltips and share blocks removed); plain text split on
+    blank lines when there is no markup."""
+    page = extract.without(f"<div>{html}</div>", removals)
+    paragraphs = extract.texts(page, ["p"])
+    if paragraphs:
+        return paragraphs
+    text = extract.first_text(page, ["div"])
+    return [text] if text else []
+
+
+def next_page(parsed: Any) -> str | None:
+    """The Atom `link rel="next"` that pages back through the archive."""
+    for link in parsed.feed.get("links", []):
+        if link.get("rel") == "next" and link.get("href"):
+            return str(link["href"])
+    return None

@@ -1,0 +1,236 @@
+"""What every spider shares: one configured source, its requests, its failures, its outcome.
+
+A spider crawls exactly one source (a row of config/sources.toml). Families differ only in how
+they discover documents (feed, listing, data source); article pages are parsed by the same
+selector chains from config. Failures are counted with their URL and written, with the
+response counts, as the crawl's outcome row when the spider closes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.http import Request, Response
+from twisted.python.failure import Failure
+
+from crawler import extract
+from crawler.links import rebase
+from rashomon.models import CrawlOutcome, Document
+from rashomon.settings import Source
+from rashomon.store import Store
+
+Emit = Callable[[dict[str, Any]], None]
+STATUS_PREFIX = "downloader/response_status_count/"
+
+
+class SourceSpider(scrapy.Spider):
+    """Crawls one source. Subclasses implement `discover()` for their site family."""
+
+    family = ""
+
+    def __init__(self, source: Source, store: Store, run_id: str, mode: str = "crawl",
+                 since: date | None = None, max_pages: int = 1, emit: Emit | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(name=source.id, **kwargs)
+        self.source = source
+        self.store = store
+        self.run_id = run_id
+        self.mode = mode
+        self.since = since
+        self.max_pages = max_pages
+        self.emit = emit or (lambda event: None)
+        self.allowed_domains = [urlsplit_host(source.base_url)]
+        self.known = store.known_urls(source.id)
+        self.failed_urls: list[str] = []
+        self.errors: list[str] = []
+        self.discovered = False
+        self.started_at = datetime.now(UTC)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.record_outcome, signal=signals.spider_closed)
+        return spider
+
+    async def start(self) -> Any:  # type: ignore[override]
+        for request in self.discover():
+            yield request
+
+    def discover(self) -> Iterator[Request]:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ requests
+    def discovery_request(self, url: str, callback: Callable[..., Any],
+                          **cb_kwargs: Any) -> Request:
+        """A feed or listing: fetched conditionally, a 304 is a success that costs nothing."""
+        meta = {"conditional": True, "handle_httpstatus_list": [304]}
+        return Request(url, callback=callback, cb_kwargs=cb_kwargs, meta=meta,
+                       errback=self.discovery_failed, dont_filter=True)
+
+    def article_request(self, url: str | None, callback: Callable[..., Any],
+                        **cb_kwargs: Any) -> Request | None:
+        """An article page, unless it is already stored (articles are not fetched twice)."""
+        if url is None or url in self.known:
+            return None
+        self.known.add(url)
+        return Request(url, callback=callback, cb_kwargs=cb_kwargs, errback=self.article_failed)
+
+    def link(self, href: str | None, response: Response) -> str | None:
+        return None if href is None else rebase(self.source, href, response.url)
+
+    def follows(self, title: str) -> bool:
+        """Whether a listing entry is worth fetching (config `follow`; empty follows all)."""
+        return not self.source.follow or any(re.search(p, title) for p in self.source.follow)
+
+    # ------------------------------------------------------------------ bookkeeping
+    def fresh(self, response: Response) -> bool:
+        """Note a discovery response; False when it is a 304 (nothing changed since last time)."""
+        self.discovered = True
+        return response.status != 304
+
+    def remember(self, response: Response) -> None:
+        """Keep the validators of a page we parsed, for the next conditional GET."""
+        etag = response.headers.get("ETag")
+        modified = response.headers.get("Last-Modified")
+        if etag or modified:
+            self.store.save_validators(response.url, _text(etag), _text(modified))
+
+    def fail(self, url: str, problem: str) -> None:
+        """A page that matched no selector: counted with its URL, never stored half-parsed."""
+        self.failed_urls.append(url)
+        self.logger.warning("parse failure: %s: %s", url, problem)
+
+    def discovery_failed(self, failure: Failure) -> Iterator[Request]:
+        request = failure.request  # type: ignore[attr-defined]
+        self.errors.append(f"GET {request.url}: {_reason(failure)}")
+        yield from self.fallback(request.url)
+
+    def fallback(self, url: str) -> Iterator[Request]:
+        """Another way in when a feed or listing fails (the Kremlin: feed → listing)."""
+        return iter(())
+
+    def article_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        self.fail(request.url, _reason(failure))
+
+    def record_outcome(self, spider: scrapy.Spider, reason: str) -> None:
+        self.store.record_crawl(self.outcome(reason), self.run_id, self.mode)
+
+    def outcome(self, reason: str) -> CrawlOutcome:
+        stats = self.crawler.stats.get_stats()
+        return CrawlOutcome(
+            source_id=self.source.id,
+            started_at=self.started_at,
+            finished_at=datetime.now(UTC),
+            requests=int(stats.get("downloader/request_count", 0)),
+            responses={k.removeprefix(STATUS_PREFIX): int(v)
+                       for k, v in stats.items() if k.startswith(STATUS_PREFIX)},
+            items_stored=int(stats.get("rashomon/items_stored", 0)),
+            parse_failures=len(self.failed_urls),
+            failed_urls=tuple(self.failed_urls),
+            error=self.error(reason),
+        )
+
+    def error(self, reason: str) -> str | None:
+        if reason not in ("finished",):
+            return f"crawl stopped: {reason}"
+        if not self.discovered:
+            return "; ".join(self.errors) or "no feed or listing answered"
+        return None
+
+    # ------------------------------------------------------------------ documents
+    def document(self, **fields: Any) -> Document:
+        return Document(source_id=self.source.id, side=self.source.side,
+                        language=self.source.language, fetched_at=datetime.now(UTC), **fields)
+
+    def kind_of(self, title: str, default: str = "readout") -> str:
+        """The document kind from config title patterns (commentary, transcript, …)."""
+        for kind, patterns in self.source.kinds.items():
+            if any(re.search(pattern, title) for pattern in patterns):
+                return kind
+        return default
+
+    def parse_article(self, response: Response, **hints: Any) -> Iterator[Document]:
+        """An article page, parsed with the source's selector chains."""
+        page = extract.without(response.text, self.source.selectors.get("remove", []))
+        parsed = ArticleParser(self.source, page, response.url).parse()
+        if isinstance(parsed, str):
+            self.fail(response.url, parsed)
+            return
+        yield self.document(url=response.url, external_id=self.external_id(response.url),
+                            kind=self.kind_of(parsed["title"], hints.get("kind", "readout")),
+                            **parsed)
+
+    def external_id(self, url: str) -> str | None:
+        return None
+
+
+class ArticleParser:
+    """Title, time, lead, paragraphs and tags of one article page, by fallback chains."""
+
+    def __init__(self, source: Source, page: Any, url: str) -> None:
+        self.source = source
+        self.url = url
+        chain = source.selectors.get("article")
+        self.root = extract.first_match(page, chain) if chain else page
+
+    def chain(self, name: str) -> list[str]:
+        return self.source.selectors.get(name, [])
+
+    def parse(self) -> dict[str, Any] | str:
+        """The fields of a Document, or a message saying what is missing."""
+        if not self.root:
+            return "no article container matched"
+        title = extract.first_text(self.root, self.chain("title"))
+        paragraphs = self.paragraphs()
+        published = self.published()
+        missing = [name for name, value in (("title", title), ("body", paragraphs),
+                                            ("date", published)) if not value]
+        if missing:
+            return f"no {', '.join(missing)} matched"
+        return {"title": title, "paragraphs": tuple(paragraphs), "published_at": published,
+                "summary": extract.first_text(self.root, self.chain("lead")) or "",
+                "tags": tuple(extract.texts(self.root, self.chain("tags")))}
+
+    def paragraphs(self) -> list[str]:
+        lead = extract.first_text(self.root, self.chain("lead"))
+        body = extract.texts(self.root, self.chain("body"))
+        return drop_trailing([lead, *body] if lead else body, self.source.drop_lines)
+
+    def published(self) -> datetime | None:
+        """Date (page, else URL) and time (page) on the site's wall clock, as UTC."""
+        stamp = extract.first_text(self.root, self.chain("date")) or ""
+        day = extract.parse_local_date(stamp) or extract.date_in_url(self.url)
+        clock_text = extract.first_text(self.root, self.chain("time")) or stamp
+        clock = extract.parse_clock(clock_text)
+        return None if day is None else extract.to_utc(day, clock, self.source.timezone)
+
+
+def drop_trailing(paragraphs: list[str], patterns: list[str]) -> list[str]:
+    """Drop the editor/correction lines sites append at the end (【纠错】, 责任编辑：…)."""
+    kept = list(paragraphs)
+    while kept and any(re.search(pattern, kept[-1]) for pattern in patterns):
+        kept.pop()
+    return kept
+
+
+def urlsplit_host(url: str) -> str:
+    return urlsplit(url).hostname or ""
+
+
+def _text(value: bytes | None) -> str | None:
+    return value.decode("latin-1") if value else None
+
+
+def _reason(failure: Failure) -> str:
+    response = getattr(failure.value, "response", None)
+    if response is not None:
+        return f"HTTP {response.status}"
+    return f"{type(failure.value).__name__}: {failure.getErrorMessage()}"

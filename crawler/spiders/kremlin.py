@@ -1,0 +1,139 @@
+"""kremlin.ru (Russian) and en.kremlin.ru (English).
+
+Discovery: the Atom feeds (entries carry the whole article HTML), with the listing
+`/events/president/news` (and `/page/N`) as the fallback when a feed fails. A backfill pages
+back through the news feed's `link rel="next"`, saving its position after every page so a
+stopped backfill resumes where it stopped. The numeric event id joins the RU and EN pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from scrapy.http import Request, Response
+
+from crawler import extract, feeds
+from crawler.spiders.base import SourceSpider
+from rashomon.errors import ParseError
+from rashomon.models import Document
+
+EVENT_ID = re.compile(r"/(\d+)/?$")
+CURSOR = "backfill"
+
+
+class KremlinSpider(SourceSpider):
+    family = "kremlin"
+
+    def discover(self) -> Iterator[Request]:
+        if self.mode == "backfill":
+            yield self.discovery_request(self.backfill_start(), self.parse_feed, page=1)
+            return
+        for path in self.source.path_list("feed"):
+            yield self.discovery_request(self.source.url(path), self.parse_feed)
+
+    def backfill_start(self) -> str:
+        saved = self.store.cursor(self.source.id, CURSOR)
+        if saved and saved[1] == str(self.since):
+            return saved[0]
+        return self.source.url(self.source.path_list("feed")[0])
+
+    # ------------------------------------------------------------------ feed
+    def parse_feed(self, response: Response, page: int = 0) -> Iterator[Any]:
+        if not self.fresh(response):
+            return
+        try:
+            parsed = feeds.parse_feed(response.body, response.url)
+        except ParseError as exc:
+            self.fail(response.url, exc.problem)
+            yield from self.fallback(response.url)
+            return
+        documents = [self.entry_document(entry, response) for entry in parsed.entries]
+        yield from self.keep(documents)
+        self.remember(response)
+        if page:
+            yield from self.next_backfill_page(parsed, documents, response, page)
+
+    def keep(self, documents: list[Document | Request | None]) -> Iterator[Any]:
+        for item in documents:
+            if isinstance(item, Document) and not self.in_range(item):
+                continue
+            if item is not None:
+                yield item
+
+    def in_range(self, doc: Document) -> bool:
+        return self.since is None or doc.published_at.date() >= self.since
+
+    def entry_document(self, entry: Any, response: Response) -> Document | Request | None:
+        """A document from the entry's own HTML, or a request for the article page."""
+        url = self.link(entry.get("link") or entry.get("id"), response)
+        if url is None:
+            self.fail(response.url, f"entry without a usable link: {entry.get('id')!r}")
+            return None
+        paragraphs = feeds.html_paragraphs(feeds.entry_html(entry),
+                                           self.source.selectors.get("remove", []))
+        published = feeds.entry_published(entry)
+        if not (paragraphs and published and entry.get("title")):
+            return self.article_request(url, self.parse_article, kind=self.feed_kind(response))
+        return self.document(
+            url=url, external_id=self.external_id(url), title=extract.clean(entry.title),
+            kind=self.kind_of(entry.title, self.feed_kind(response)),
+            published_at=published, paragraphs=tuple(paragraphs),
+            summary=extract.clean(entry.get("summary", "")) if entry.get("content") else "",
+            tags=tuple(tag.get("term", "") for tag in entry.get("tags", []) if tag.get("term")),
+        )
+
+    def feed_kind(self, response: Response) -> str:
+        return "transcript" if "/transcripts/" in response.url else "readout"
+
+    def next_backfill_page(self, parsed: Any, documents: list[Any], response: Response,
+                           page: int) -> Iterator[Request]:
+        """Page back until the entries are older than `since`; save the position each page."""
+        dated = [doc.published_at for doc in documents if isinstance(doc, Document)]
+        oldest = min(dated, default=None)
+        following = feeds.next_page(parsed)
+        self.emit({"event": "progress", "source": self.source.id, "page": page,
+                   "oldest": oldest.isoformat() if oldest else None})
+        if following and (oldest is None or self.in_range_time(oldest)):
+            next_url = self.link(following, response)
+            if next_url:
+                self.store.save_cursor(self.source.id, CURSOR, next_url, str(self.since))
+                yield self.discovery_request(next_url, self.parse_feed, page=page + 1)
+                return
+        self.store.clear_cursor(self.source.id, CURSOR)
+
+    def in_range_time(self, stamp: datetime) -> bool:
+        return self.since is None or stamp.date() >= self.since
+
+    # ------------------------------------------------------------------ listing (fallback)
+    def fallback(self, url: str) -> Iterator[Request]:
+        """A failed feed: read the listing pages instead (once per crawl)."""
+        if self.mode == "backfill" or getattr(self, "_listing_tried", False):
+            return
+        self._listing_tried = True
+        yield self.discovery_request(self.source.url(self.source.path("listing")),
+                                     self.parse_listing, page=1)
+
+    def parse_listing(self, response: Response, page: int) -> Iterator[Request]:
+        if not self.fresh(response):
+            return
+        items = extract.first_match(response, self.source.selectors["listing_item"])
+        if not items:
+            self.fail(response.url, "no listing items matched")
+            return
+        for item in items:
+            href = extract.first_text(item, self.source.selectors["listing_link"])
+            request = self.article_request(self.link(href, response), self.parse_article)
+            if request is not None:
+                yield request
+        self.remember(response)
+        if page < self.max_pages:
+            next_path = self.source.path("listing_page").format(n=page + 1)
+            yield self.discovery_request(self.source.url(next_path), self.parse_listing,
+                                         page=page + 1)
+
+    def external_id(self, url: str) -> str | None:
+        match = EVENT_ID.search(url)
+        return match[1] if match else None

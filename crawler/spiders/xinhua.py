@@ -1,0 +1,77 @@
+"""Xinhua: english.news.cn and www.news.cn (legacy www.xinhuanet.com).
+
+Xinhua has no dependable feed. Discovery reads the HTML listing pages (`#list .item`) and/or
+the `ds_<id>.json` data sources next to hub pages (their `datasource[].publishUrl`), and
+follows the entries whose title matches the source's `follow` patterns. Article dates come
+from the page, else from the URL (`/20220615/`), in Beijing time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from scrapy.http import Request, Response
+
+from crawler import extract
+from crawler.spiders.base import SourceSpider
+
+ARTICLE_ID = re.compile(r"/([0-9a-f]{32})/c\.html?$|/c_(\d+)\.html?$")
+
+
+class XinhuaSpider(SourceSpider):
+    family = "xinhua"
+
+    def discover(self) -> Iterator[Request]:
+        for path in self.source.path_list("listings"):
+            yield self.discovery_request(self.source.url(path), self.parse_listing)
+        for path in self.source.path_list("datasources"):
+            yield self.discovery_request(self.source.url(path), self.parse_datasource)
+
+    def parse_listing(self, response: Response) -> Iterator[Request]:
+        if not self.fresh(response):
+            return
+        items = extract.first_match(response, self.source.selectors["listing_item"])
+        if not items:
+            self.fail(response.url, "no listing items matched")
+            return
+        for item in items:
+            yield from self.follow_entry(
+                extract.first_text(item, self.source.selectors["listing_link"]),
+                extract.first_text(item, self.source.selectors["listing_title"]) or "",
+                response)
+        self.remember(response)
+
+    def parse_datasource(self, response: Response) -> Iterator[Request]:
+        if not self.fresh(response):
+            return
+        entries = _datasource_entries(response.body)
+        if entries is None:
+            self.fail(response.url, "not a Xinhua data source (no 'datasource' list)")
+            return
+        for entry in entries:
+            yield from self.follow_entry(entry.get("publishUrl"), str(entry.get("title", "")),
+                                         response)
+        self.remember(response)
+
+    def follow_entry(self, href: str | None, title: str, response: Response) -> Iterator[Request]:
+        if not self.follows(title):
+            return
+        request = self.article_request(self.link(href, response), self.parse_article)
+        if request is not None:
+            yield request
+
+    def external_id(self, url: str) -> str | None:
+        match = ARTICLE_ID.search(url)
+        return (match[1] or match[2]) if match else None
+
+
+def _datasource_entries(body: bytes) -> list[dict[str, Any]] | None:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    entries = data.get("datasource") if isinstance(data, dict) else None
+    return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else None

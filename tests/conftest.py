@@ -1,0 +1,50 @@
+"""Shared fixtures: a real store per test, and the settings of the packaged defaults."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from rashomon.models import Document
+from rashomon.store import Store
+
+STORE_URLS = ["sqlite"]
+if os.environ.get("RASHOMON_TEST_POSTGRES_URL"):
+    STORE_URLS.append("postgresql")
+
+
+@pytest.fixture(params=STORE_URLS)
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """Every backend the contract runs against: SQLite always, PostgreSQL when given a URL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'store.db'}"
+    else:
+        url = os.environ["RASHOMON_TEST_POSTGRES_URL"]
+    store = Store.open(url)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    store = Store.open(f"sqlite:///{tmp_path / 'store.db'}")
+    yield store
+    store.close()
+
+
+def make_document(**fields: object) -> Document:
+    """A plausible Kremlin readout; tests override what they are about."""
+    values: dict[str, object] = {
+        "source_id": "kremlin_en", "side": "RU", "language": "en", "kind": "readout",
+        "url": "http://en.kremlin.ru/events/president/news/68656",
+        "title": "Telephone conversation with President of China Xi Jinping",
+        "published_at": datetime(2022, 6, 15, 11, 40, tzinfo=UTC),
+        "paragraphs": ("Vladimir Putin had a telephone conversation with Xi Jinping.",),
+        "external_id": "68656",
+    }
+    values.update(fields)
+    return Document(**values)  # type: ignore[arg-type]
