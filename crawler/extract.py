@@ -49,7 +49,7 @@ def first_match(node: Node, chain: Iterable[str]) -> SelectorList[Selector]:
 def first_text(node: Node, chain: Iterable[str]) -> str | None:
     """Visible text of the first match of `chain` (attribute selectors give the attribute)."""
     for found in first_match(node, chain):
-        text = clean(" ".join(found.css("::text").getall()) if _is_element(found) else found.get())
+        text = clean(_visible_text(found) if _is_element(found) else found.get())
         if text:
             return text
     return None
@@ -58,17 +58,24 @@ def first_text(node: Node, chain: Iterable[str]) -> str | None:
 def texts(node: Node, chain: Iterable[str]) -> list[str]:
     """Visible text of every node of the first matching selector; empty ones dropped."""
     found = first_match(node, chain)
-    values = (clean(" ".join(item.css("::text").getall())) for item in found)
+    values = (clean(_visible_text(item)) for item in found)
     return [value for value in values if value]
 
 
 def without(html: str, removals: Iterable[str]) -> Selector:
     """A selector over `html` with the elements of `removals` dropped (tooltips, share blocks)."""
     selector = Selector(text=html)
+    for line_break in selector.css("br"):
+        line_break.root.tail = " " + (line_break.root.tail or "")
     for css in removals:
         for element in selector.css(css):
             element.drop()
     return selector
+
+
+def _visible_text(element: Selector) -> str:
+    """Text nodes joined as a reader sees them: inline markup adds no space of its own."""
+    return "".join(element.css("::text").getall())
 
 
 def _is_element(found: Selector) -> bool:

@@ -20,6 +20,7 @@ def register_tables() -> None:
     """Import every module that defines tables on `schema.metadata`, so `create_all` sees them."""
     import alerts.outbox  # noqa: F401
     import rashomon.store.calls  # noqa: F401
+    import rashomon.store.lock  # noqa: F401
 
 
 def current_version(connection: Connection) -> int:

@@ -1,0 +1,91 @@
+"""Selector chains, text clean-up, link rebasing and the sites' date formats."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+import pytest
+from parsel import Selector
+
+from crawler import extract
+from crawler.links import rebase
+from crawler.middlewares import retry_after
+from crawler.spiders.base import drop_trailing
+from rashomon.settings import load_settings
+
+KREMLIN_PARAGRAPH = (
+    '<div class="entry-content"><p>Vladimir Putin congratulated <a href="/x">Xi Jinping'
+    '<span class="read__tooltip">Chairman of the People\'s Republic of China Xi Jinping</span>'
+    '</a> on his birthday.</p><div class="masha-ignore"><p>Share this</p></div></div>')
+
+
+def test_tooltips_and_ignored_blocks_are_removed_before_taking_text() -> None:
+    page = extract.without(KREMLIN_PARAGRAPH, ["span.read__tooltip", ".masha-ignore"])
+    assert extract.texts(page, ["div.entry-content > p"]) == [
+        "Vladimir Putin congratulated Xi Jinping on his birthday."]
+
+
+def test_chain_falls_back_in_order_and_reads_attributes() -> None:
+    page = Selector(text='<div id="detail"><p>Body</p></div>'
+                         '<meta name="publishdate" content="2022-06-15 20:50:00">')
+    assert extract.texts(page, ["#detailContent p", "#detail p"]) == ["Body"]
+    chain = [".time", "meta[name=publishdate]::attr(content)"]
+    assert extract.first_text(page, chain) == "2022-06-15 20:50:00"
+    assert extract.first_text(page, [".nothing", "h1"]) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2022-06-15", date(2022, 6, 15)),
+    ("June 15, 2022, 14:40", date(2022, 6, 15)),
+    ("April 1, 2025, 19:00", date(2025, 4, 1)),
+    ("12 августа 2026 года, 16:30", date(2026, 8, 12)),
+    ("2022年06月15日 20:50:38", date(2022, 6, 15)),
+    ("no date here", None),
+    ("2022-02-30", None),
+])
+def test_local_dates(text: str, expected: date | None) -> None:
+    assert extract.parse_local_date(text) == expected
+
+
+def test_clock_and_conversion_to_utc() -> None:
+    assert extract.parse_clock("June 15, 2022, 14:40") == time(14, 40)
+    assert extract.parse_clock("25:99") is None
+    moscow = extract.to_utc(date(2024, 2, 8), time(23, 30), "Europe/Moscow")
+    beijing = extract.to_utc(date(2024, 2, 9), time(4, 10), "Asia/Shanghai")
+    assert moscow == datetime(2024, 2, 8, 20, 30, tzinfo=UTC)
+    assert beijing == datetime(2024, 2, 8, 20, 10, tzinfo=UTC)
+
+
+def test_date_in_url() -> None:
+    assert extract.date_in_url("https://english.news.cn/20220615/abc/c.html") == date(2022, 6, 15)
+    assert extract.date_in_url("./202206/t20220615_10703868.html") == date(2022, 6, 15)
+    assert extract.date_in_url("http://www.news.cn/2022-06/15/c_1128743000.htm") == date(2022, 6, 15)
+
+
+def test_trailing_editor_lines_are_dropped() -> None:
+    lines = ["Xi said.", "【纠错】", "责任编辑：王四"]
+    assert drop_trailing(lines, ["^【纠错】", "^责任编辑"]) == ["Xi said."]
+
+
+@pytest.mark.parametrize(("href", "expected"), [
+    ("http://en.kremlin.ru/events/president/news/68656",
+     "http://127.0.0.1:9/kremlin_en/events/president/news/68656"),
+    ("/events/president/news/68656", "http://127.0.0.1:9/kremlin_en/events/president/news/68656"),
+    ("68657", "http://127.0.0.1:9/kremlin_en/events/president/news/68657"),
+    ("https://www.theguardian.com/world", None),
+    ("javascript:void(0)", None),
+    ("http://127.0.0.1:9/kremlin_en/x#top", "http://127.0.0.1:9/kremlin_en/x"),
+])
+def test_links_on_known_hosts_are_rebased_onto_base_url(href: str, expected: str | None) -> None:
+    overrides = {"sources": {"kremlin_en": {"base_url": "http://127.0.0.1:9/kremlin_en"}}}
+    source = load_settings(env={}, overrides=overrides).sources["kremlin_en"]
+    page = "http://127.0.0.1:9/kremlin_en/events/president/news/"
+    assert rebase(source, href, page) == expected
+
+
+def test_retry_after_in_seconds_or_http_date() -> None:
+    now = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    assert retry_after(b"7", default=1.0) == 7.0
+    assert retry_after(b"Thu, 01 Jan 2026 12:00:30 GMT", default=1.0, now=now) == 30.0
+    assert retry_after(None, default=4.0) == 4.0
+    assert retry_after(b"soon", default=4.0) == 4.0

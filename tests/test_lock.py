@@ -1,0 +1,38 @@
+"""One daemon per store: the lease refuses a second holder and frees itself after a crash."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from rashomon.errors import LockError
+from rashomon.store import Store
+from rashomon.store.lock import StoreLock
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+def test_second_holder_is_refused_with_the_first_named(any_store: Store) -> None:
+    StoreLock(any_store, owner="pid 1 on alpha").acquire(NOW)
+    with pytest.raises(LockError, match=r"pid 1 on alpha"):
+        StoreLock(any_store, owner="pid 2 on beta").acquire(NOW + timedelta(seconds=5))
+
+
+def test_released_or_expired_lease_can_be_taken(any_store: Store) -> None:
+    first = StoreLock(any_store, owner="first", lease=60)
+    first.acquire(NOW)
+    second = StoreLock(any_store, owner="second", lease=60)
+    second.acquire(NOW + timedelta(seconds=61))  # the first crashed: its lease ran out
+    assert not first.renew(NOW + timedelta(seconds=62))
+    assert second.renew(NOW + timedelta(seconds=62))
+    second.release()
+    StoreLock(any_store, owner="third").acquire(NOW + timedelta(seconds=63))
+
+
+def test_renewing_keeps_others_out(any_store: Store) -> None:
+    holder = StoreLock(any_store, owner="holder", lease=60)
+    holder.acquire(NOW)
+    assert holder.renew(NOW + timedelta(seconds=50))
+    with pytest.raises(LockError):
+        StoreLock(any_store, owner="other").acquire(NOW + timedelta(seconds=100))
