@@ -145,7 +145,7 @@ class Settings(Model):
         for key in value:
             if not SOURCE_ID.match(key):
                 raise ValueError(f"source id {key!r} must be lower_snake_case")
-        return {key: {**body, "id": key} if isinstance(body, Mapping) else body
+        return {key: {**_extended(value, body), "id": key} if isinstance(body, Mapping) else body
                 for key, body in value.items()}
 
     def enabled_sources(self) -> list[Source]:
@@ -157,6 +157,17 @@ class Settings(Model):
         except KeyError:
             known = ", ".join(sorted(self.sources))
             raise ConfigError(f"unknown source {source_id!r} (known: {known})") from None
+
+
+def _extended(sources: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
+    """`extends = "kremlin_en"` starts a new source from a copy of another one's keys."""
+    if "extends" not in body:
+        return dict(body)
+    parent = sources.get(body["extends"])
+    if not isinstance(parent, Mapping) or "extends" in parent:
+        raise ValueError(f"extends {body['extends']!r}: no such source (or it extends another)")
+    own = {key: item for key, item in body.items() if key != "extends"}
+    return deep_merge({k: v for k, v in parent.items() if k != "enabled"}, own)
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

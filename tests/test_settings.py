@@ -22,7 +22,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_packaged_defaults_hold_every_official_source_and_press_feeds() -> None:
     settings = load_settings(env={})
-    assert DEFAULT_SOURCES <= set(settings.sources)
+    assert set(settings.sources) >= DEFAULT_SOURCES
     press = [s for s in settings.sources.values() if s.side == "press"]
     assert len(press) >= 3 and all(s.id.startswith("press_") for s in press)
     assert settings.store.url == "sqlite:///var/rashomon.db"
@@ -53,6 +53,20 @@ paths = { feed = "/rss" }
     assert "xinhua_zh" not in enabled and "press_extra" in enabled
 
 
+def test_a_new_source_can_extend_a_known_one(tmp_path: Path) -> None:
+    path = write(tmp_path, """
+[sources.kremlin_mirror]
+extends = "kremlin_en"
+base_url = "http://mirror.example"
+interval_minutes = 60
+""")
+    settings = load_settings(path, env={})
+    mirror, original = settings.sources["kremlin_mirror"], settings.sources["kremlin_en"]
+    assert mirror.family == "kremlin" and mirror.selectors == original.selectors
+    assert mirror.interval_minutes == 60 and mirror.base_url == "http://mirror.example"
+    assert original.base_url == "http://en.kremlin.ru"
+
+
 def test_environment_beats_the_file_and_flags_beat_both(tmp_path: Path) -> None:
     path = write(tmp_path, '[store]\nurl = "sqlite:///file.db"\n')
     env = {"RASHOMON_STORE_URL": "sqlite:///env.db"}
@@ -76,6 +90,7 @@ def test_config_file_named_by_environment(tmp_path: Path) -> None:
      'base_url = "http://x"\n', "family 'kremlin' needs paths: feed"),
     ('[sources.Bad-Id]\nside = "RU"\n', "source id 'Bad-Id' must be lower_snake_case"),
     ("[crawl\n", "user.toml: invalid TOML"),
+    ('[sources.x]\nextends = "nope"\n', "extends 'nope': no such source"),
 ])
 def test_bad_config_names_file_key_and_problem(tmp_path: Path, text: str, expected: str) -> None:
     path = write(tmp_path, text)

@@ -1,0 +1,37 @@
+"""Helpers for crawl tests: the sample site (plus broken fixtures) and settings pointing at it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from rashomon.demo.sample import OFFICIAL_SOURCES, sample_config
+from rashomon.demo.server import SITE_ROOT, SampleSite
+from rashomon.settings import Settings, load_settings
+
+BROKEN_ROOT = Path(__file__).parent / "fixtures" / "broken"
+
+
+def start_site() -> SampleSite:
+    return SampleSite([SITE_ROOT, BROKEN_ROOT]).start()
+
+
+def site_settings(site: SampleSite, tmp_path: Path, *, sources: Iterable[str] = OFFICIAL_SOURCES,
+                  press: Iterable[str] = ("press_demo",), extra: str = "") -> tuple[Settings, Path]:
+    """Settings from a user file in `tmp_path` (the real configuration path) and that file."""
+    path = tmp_path / "rashomon.toml"
+    store_url = f"sqlite:///{tmp_path / 'store.db'}"
+    path.write_text(sample_config(site.origin, store_url, sources=sources, press=press,
+                                  extra=extra), encoding="utf-8")
+    return load_settings(path, env={}), path
+
+
+def broken_source(source_id: str, family: str, base: str, paths: str) -> str:
+    """TOML for an extra source of a known family reading the broken fixtures."""
+    return (f"[sources.{source_id}]\nside = \"press\"\nlanguage = \"en\"\nfamily = \"{family}\"\n"
+            f"base_url = \"{base}/{source_id}\"\npaths = {paths}\n")
+
+
+def extending(source_id: str, template: str, base: str) -> str:
+    """TOML for a new source copying `template`'s keys, on the broken fixtures."""
+    return f'[sources.{source_id}]\nextends = "{template}"\nbase_url = "{base}/{source_id}"\n'
