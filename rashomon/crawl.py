@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -31,8 +32,12 @@ OnEvent = Callable[[dict[str, Any]], None]
 
 def run_crawl(settings: Settings, store: Store, source_ids: list[str], *, mode: str = "crawl",
               since: date | None = None, on_event: OnEvent | None = None,
-              timeout: float | None = None, log_level: str = "WARNING") -> list[CrawlOutcome]:
-    """Crawl `source_ids` once in a child process; one outcome per source, in that order."""
+              timeout: float | None = None, log_level: str = "WARNING",
+              cancel: threading.Event | None = None) -> list[CrawlOutcome]:
+    """Crawl `source_ids` once in a child process; one outcome per source, in that order.
+
+    `cancel` (set on shutdown) ends the child early; its sources are recorded as failed.
+    """
     for source_id in source_ids:
         settings.source(source_id)  # unknown ids fail here, with the list of known ones
     run_id = uuid.uuid4().hex
@@ -40,11 +45,12 @@ def run_crawl(settings: Settings, store: Store, source_ids: list[str], *, mode: 
            "run_id": run_id, "mode": mode, "since": since.isoformat() if since else None,
            "log_level": log_level}
     started = datetime.now(UTC)
-    problem = _run_child(job, timeout or settings.crawl.crawl_timeout, on_event)
+    problem = _run_child(job, timeout or settings.crawl.crawl_timeout, on_event, cancel)
     return _outcomes(store, source_ids, run_id, started, problem, mode)
 
 
-def _run_child(job: dict[str, Any], timeout: float, on_event: OnEvent | None) -> str | None:
+def _run_child(job: dict[str, Any], timeout: float, on_event: OnEvent | None,
+               cancel: threading.Event | None) -> str | None:
     """Run the child to its end or its deadline; a problem message, or None if it exited 0."""
     with tempfile.TemporaryFile() as stderr:
         child = _spawn(stderr)
@@ -52,16 +58,32 @@ def _run_child(job: dict[str, Any], timeout: float, on_event: OnEvent | None) ->
         reader.start()
         _send(child, job)
         try:
-            code = child.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill(child)
-            return f"crawl timed out after {timeout:g} s and was killed"
+            code = _wait(child, timeout, cancel)
         except BaseException:
             _kill(child)
             raise
         finally:
             reader.join(timeout=5)
+        if code is None:
+            _kill(child)
+            if cancel is not None and cancel.is_set():
+                return "crawl cancelled (shutting down)"
+            return f"crawl timed out after {timeout:g} s and was killed"
         return None if code == 0 else _exit_problem(code, stderr)
+
+
+def _wait(child: subprocess.Popen[bytes], timeout: float,
+          cancel: threading.Event | None) -> int | None:
+    """The child's exit code, or None at the deadline or when `cancel` is set."""
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        if cancel is not None and cancel.is_set():
+            return None
+        try:
+            return child.wait(timeout=min(left, 0.5))
+        except subprocess.TimeoutExpired:
+            continue
+    return None
 
 
 def _spawn(stderr: IO[bytes]) -> subprocess.Popen[bytes]:

@@ -1,0 +1,62 @@
+"""Structured, quiet logs: one line per crawl and per delivery, as text or JSON.
+
+Events are logged with `log_event(logger, "crawl", source=..., stored=...)`; the text format
+prints `event key=value …`, the JSON format one object per line for log shippers. Libraries
+(Scrapy runs in its own process; APScheduler, httpx) are held at WARNING so the daemon's log
+says what happened, not how.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+FIELDS = "rashomon_fields"
+NOISY = ("apscheduler", "httpx", "httpcore", "scrapy", "twisted", "urllib3")
+
+
+class TextFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        stamp = datetime.fromtimestamp(record.created, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        fields = " ".join(f"{key}={_text(value)}" for key, value in _fields(record).items())
+        line = f"{stamp} {record.levelname.lower():7} {record.getMessage()}"
+        return f"{line} {fields}".rstrip()
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {"ts": datetime.fromtimestamp(record.created, UTC).isoformat(),
+                 "level": record.levelname.lower(), "logger": record.name,
+                 "event": record.getMessage(), **_fields(record)}
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info).splitlines()[-1]
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def setup_logging(fmt: str = "text", level: str = "INFO") -> None:
+    """Configure the root logger once, for the daemon and the commands."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    for name in NOISY:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def log_event(logger: logging.Logger, event: str, level: int = logging.INFO,
+              **fields: Any) -> None:
+    """One structured line: `event` plus its fields."""
+    logger.log(level, event, extra={FIELDS: fields})
+
+
+def _fields(record: logging.LogRecord) -> dict[str, Any]:
+    return dict(getattr(record, FIELDS, {}))
+
+
+def _text(value: Any) -> str:
+    text = str(value)
+    return json.dumps(text, ensure_ascii=False) if (" " in text or not text) else text
