@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from parsel import Selector, SelectorList
 
 WHITESPACE = re.compile(r"\s+")
-ISO_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
+ISO_DATE = re.compile(r"(\d{4})(?:[-/.年]|\s+)(\d{1,2})[-/.月](\d{1,2})")  # Xinhua: "2024 02/09"
 CLOCK = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)")
 URL_DATE = re.compile(r"(?<!\d)(20\d{2})[-/]?(\d{2})[-/]?(\d{2})(?!\d)")
 MONTHS = {

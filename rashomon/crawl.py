@@ -64,6 +64,7 @@ def _run_child(job: dict[str, Any], timeout: float, on_event: OnEvent | None,
             raise
         finally:
             reader.join(timeout=5)
+            _close(child)
         if code is None:
             _kill(child)
             if cancel is not None and cancel.is_set():
@@ -114,6 +115,12 @@ def _relay(stream: IO[bytes] | None, on_event: OnEvent | None) -> None:
             continue
         if on_event is not None:
             on_event(event)
+
+
+def _close(child: subprocess.Popen[bytes]) -> None:
+    for stream in (child.stdin, child.stdout):
+        if stream is not None:
+            stream.close()
 
 
 def _kill(child: subprocess.Popen[bytes]) -> None:

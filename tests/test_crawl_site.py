@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from rashomon.crawl import run_crawl
-from rashomon.demo.server import SampleSite
+from rashomon.demo.server import Headers
 from rashomon.models import CrawlOutcome, Document
-from rashomon.settings import Settings
 from rashomon.store import Store
 from tests.sites import site_settings, start_site
 
@@ -140,20 +139,11 @@ def test_edited_readout_is_kept_as_a_new_version(tmp_path: Path) -> None:
         store = Store.open(settings.store.url)
         run_crawl(settings, store, ["kremlin_en"])
         feed = "/kremlin_en/events/president/news/feed"
-        body = site.answer("GET", feed, _headers()).body.decode("utf-8")
+        body = site.answer("GET", feed, Headers()).body.decode("utf-8")
+        assert "all-time high" in body
         site.put(feed, body.replace("all-time high", "highest level ever"),
                  {"Content-Type": "application/atom+xml"})
         run_crawl(settings, store, ["kremlin_en"])
         url = site.base_url("kremlin_en") + "/events/president/news/68656"
         versions = store.versions(url)
     assert [v.version for v in versions] == [1, 2]
-
-
-def _headers() -> object:
-    from rashomon.demo.server import Headers
-    return Headers()
-
-
-def settings_with(site: SampleSite, tmp_path: Path, **kwargs: object) -> Settings:
-    settings, _ = site_settings(site, tmp_path, **kwargs)  # type: ignore[arg-type]
-    return settings

@@ -40,6 +40,7 @@ def test_chain_falls_back_in_order_and_reads_attributes() -> None:
     ("April 1, 2025, 19:00", date(2025, 4, 1)),
     ("12 августа 2026 года, 16:30", date(2026, 8, 12)),
     ("2022年06月15日 20:50:38", date(2022, 6, 15)),
+    ("2024 02/09 04:10:00", date(2024, 2, 9)),
     ("no date here", None),
     ("2022-02-30", None),
 ])
