@@ -59,14 +59,12 @@ def _run_child(job: dict[str, Any], timeout: float, on_event: OnEvent | None,
         _send(child, job)
         try:
             code = _wait(child, timeout, cancel)
-        except BaseException:
-            _kill(child)
-            raise
         finally:
+            if child.poll() is None:
+                _kill(child)  # before closing its pipes: a blocked reader holds them
             reader.join(timeout=5)
             _close(child)
         if code is None:
-            _kill(child)
             if cancel is not None and cancel.is_set():
                 return "crawl cancelled (shutting down)"
             return f"crawl timed out after {timeout:g} s and was killed"
