@@ -370,8 +370,8 @@ def test_kremlin_feed_pages_and_listings_agree() -> None:
         one = feedparser.parse((news / "feed/index.atom").read_bytes())
         two = feedparser.parse((news / "feed/page/2").read_bytes())
         ids = [e.id.rsplit("/", 1)[1] for e in one.entries]
-        assert ids == ["73410", "68657", "68656", "67851"]
-        assert [e.id.rsplit("/", 1)[1] for e in two.entries] == ["63031"]
+        assert ids == ["73410", "68657", "68656", "67851", "63031"]
+        assert [e.id.rsplit("/", 1)[1] for e in two.entries] == ["62183"]  # backfill only
         next_links = [link.href for link in one.feed.links if link.rel == "next"]
         host = "http://en.kremlin.ru" if lang == "en" else "http://kremlin.ru"
         assert next_links == [f"{host}/events/president/news/feed/page/2"]
@@ -379,7 +379,7 @@ def test_kremlin_feed_pages_and_listings_agree() -> None:
         assert all(e.published.endswith("+03:00") for e in one.entries + two.entries)
         assert all("read__tooltip" in e.content[0].value for e in one.entries)
         listing = Selector(text=(news / "index.html").read_text(encoding="utf-8"))
-        assert listing.css("div.hentry_event::attr(data-id)").getall() == ids
+        assert listing.css("div.hentry_event::attr(data-id)").getall() == ids[:4]
         stamps = listing.css("time.published::attr(datetime)").getall()
         assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", s) for s in stamps)
 
