@@ -145,6 +145,12 @@ class CallAnalysis:
     framing: tuple[Framing, ...] = ()
     press: tuple[PressItem, ...] = ()
     one_sided: bool = False
+    min_divergent_topics: int = 1  # analysis.min_divergent_topics when it was analysed
+
+    @property
+    def divergent(self) -> bool:
+        """One-sided, or at least `min_divergent_topics` asymmetric watched topics."""
+        return self.one_sided or len(self.asymmetric) >= self.min_divergent_topics
 
     @property
     def asymmetric(self) -> tuple[TopicFinding, ...]:

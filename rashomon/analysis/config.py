@@ -1,21 +1,48 @@
-"""Configuration of the analysis: leaders, topics, framing pairs and thresholds (see config/)."""
+"""Configuration of the analysis: leaders, topics, framing pairs and thresholds (see config/).
+
+Term lists are keyed by language (`en`, `ru`, `zh`) and matched by `analysis.terms`:
+`en` on word boundaries with simple suffixes (`*` at the end: any ending), `ru` as stems at word
+starts (each word of a phrase is a stem), `zh` as substrings. A term in capitals (`US`, `NATO`,
+`США`) is matched case-sensitively.
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Terms = dict[str, list[str]]
+CALL_TYPES = ("video", "phone", "talks")
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Term(_Model):
+    """One term of office; `end` empty while the leader is in office."""
+
+    start: date
+    end: date | None = None
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+
 class Leader(_Model):
-    """A leader as named in each language; `names` are matched as written (Russian: all forms)."""
+    """A leader: `names` matched as written (Russian: list every form); `titles` ("President of
+    China", "Председател КНР") are matched like topic terms and name whoever held office that day.
+    """
 
     side: str
     country: str = ""
-    names: dict[str, list[str]] = {}
-    titles: dict[str, list[str]] = {}
+    names: Terms = {}
+    titles: Terms = {}
+    terms: list[Term] = []
+
+    def in_office(self, day: date) -> bool:
+        return any(term.covers(day) for term in self.terms)
 
 
 class Topic(_Model):
@@ -23,7 +50,7 @@ class Topic(_Model):
 
     label: str
     watched: bool = True
-    terms: dict[str, list[str]] = {}
+    terms: Terms = {}
 
 
 class FramingPair(_Model):
@@ -34,7 +61,30 @@ class FramingPair(_Model):
     label: str
 
 
+class Initiator(_Model):
+    """Who asked for the call: `before` phrases precede the initiator ("at the request of"),
+    `receiver` phrases follow the one who was asked ("应约"), `latter` phrases point back at the
+    leader named last ("at the request of the latter")."""
+
+    before: Terms = {}
+    receiver: Terms = {}
+    latter: Terms = {}
+
+
 class AnalysisConfig(_Model):
     match_window_hours: float = Field(36, gt=0)
     one_sided_after_hours: float = Field(24, ge=0)
     min_divergent_topics: int = Field(1, ge=1)
+    press_before_hours: float = Field(12, ge=0)
+    press_after_hours: float = Field(96, ge=0)
+    opening_paragraphs: int = Field(2, ge=1)
+    call_types: dict[str, Terms] = {}
+    initiator: Initiator = Initiator()
+    discrepancy: Terms = {}
+
+    @model_validator(mode="after")
+    def _known_types(self) -> AnalysisConfig:
+        unknown = sorted(set(self.call_types) - set(CALL_TYPES))
+        if unknown:
+            raise ValueError(f"unknown call types {unknown} (known: {', '.join(CALL_TYPES)})")
+        return self

@@ -4,6 +4,7 @@ table is a numbered step here, run once, in order, so existing data is kept.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from sqlalchemy import Connection, Engine, select
@@ -16,11 +17,14 @@ Step = Callable[[Connection], None]
 STEPS: list[tuple[int, str, Step]] = []
 
 
+# Modules that define tables on `schema.metadata` besides schema.py itself.
+TABLE_MODULES = ("alerts.outbox", "rashomon.store.calls", "rashomon.store.lock")
+
+
 def register_tables() -> None:
-    """Import every module that defines tables on `schema.metadata`, so `create_all` sees them."""
-    import alerts.outbox  # noqa: F401
-    import rashomon.store.calls  # noqa: F401
-    import rashomon.store.lock  # noqa: F401
+    """Import every module that defines tables, so that `create_all` sees them."""
+    for name in TABLE_MODULES:
+        importlib.import_module(name)
 
 
 def current_version(connection: Connection) -> int:

@@ -1,0 +1,1 @@
+"""Speed figures, run with `python -m benchmarks` (`make bench`); not part of the test suite."""

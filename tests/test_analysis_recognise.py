@@ -1,0 +1,90 @@
+"""Recognising call documents: type, participants (the implied host), initiator, companions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from rashomon.analysis.recognise import Recogniser
+from rashomon.models import Document
+from rashomon.settings import load_settings
+
+SETTINGS = load_settings(env={})
+RECOGNISER = Recogniser.build(SETTINGS.leaders, SETTINGS.analysis)
+
+# (side, language, kind, title, opening, date) → (type, participants, initiator) or None
+CASES = [
+    pytest.param("RU", "ru", "readout", "Телефонный разговор с Председателем КНР Си Цзиньпином",
+                 "Состоялся телефонный разговор с Председателем Китайской Народной Республики.",
+                 "2022-06-15", ("phone", ("putin", "xi"), None), id="kremlin-ru-host-implied"),
+    pytest.param("RU", "en", "readout",
+                 "Telephone conversation with President of People's Republic of China Xi Jinping",
+                 "Vladimir Putin had a telephone conversation.", "2024-02-08",
+                 ("phone", ("putin", "xi"), None), id="kremlin-en-title"),
+    pytest.param("RU", "en", "readout", "Russian-Chinese talks",
+                 "Vladimir Putin and President of China Xi Jinping held talks via videoconference.",
+                 "2022-12-30", ("video", ("putin", "xi"), None),
+                 id="kremlin-talks-title-video-opening"),
+    pytest.param("CN", "zh", "readout", "习近平同俄罗斯总统普京举行视频会晤",
+                 "国家主席习近平30日下午同俄罗斯总统普京举行视频会晤。", "2022-12-30",
+                 ("video", ("putin", "xi"), None), id="xinhua-zh-video"),
+    pytest.param("CN", "zh", "readout", "习近平同法国总统马克龙通电话",
+                 "国家主席习近平应约同法国总统马克龙通电话。", "2023-04-01",
+                 ("phone", ("macron", "xi"), "macron"), id="zh-yingyue-initiator"),
+    pytest.param("CN", "en", "readout",
+                 "President Xi Jinping Speaks with Russian President Vladimir Putin on the Phone",
+                 "President Xi spoke with Putin on the phone at the request of the latter.",
+                 "2022-05-03", ("phone", ("putin", "xi"), "putin"), id="mfa-en-latter"),
+    pytest.param("RU", "ru", "readout", "Телефонный разговор с Президентом США Дональдом Трампом",
+                 "По инициативе американской стороны состоялся телефонный разговор.",
+                 "2025-03-18", ("phone", ("putin", "trump"), "trump"),
+                 id="ru-initiative-side-resolved-by-date"),
+    pytest.param("RU", "en", "readout", "Telephone conversation with US President",
+                 "Vladimir Putin had a telephone conversation with the US President.",
+                 "2022-03-01", ("phone", ("biden", "putin"), None), id="title-resolves-to-biden"),
+    pytest.param("RU", "en", "readout", "Telephone conversation with President of China",
+                 "Dmitry Medvedev had a telephone conversation.", "2010-05-08",
+                 ("phone", ("hu_jintao", "medvedev"), None), id="terms-of-office-2010"),
+    pytest.param("RU", "en", "commentary", "Commentary by Presidential Aide Yury Ushakov",
+                 "Yury Ushakov commented on the telephone conversation between Vladimir Putin "
+                 "and Xi Jinping.", "2022-06-15", ("phone", ("putin", "xi"), None),
+                 id="commentary-names-in-opening"),
+    pytest.param("RU", "en", "readout", "Meeting with Security Council members",
+                 "Putin told them about his telephone conversation with Xi Jinping.",
+                 "2022-06-15", None, id="meeting-mentioning-a-call-is-not-a-call"),
+    pytest.param("CN", "en", "readout", "Xi sends congratulatory message to Putin",
+                 "Xi congratulated Putin on Russia Day.", "2022-06-12", None,
+                 id="message-is-not-a-call"),
+    pytest.param("press", "en", "press", "Putin and Xi talk by phone",
+                 "Vladimir Putin and Xi Jinping held a phone call.", "2022-06-15", None,
+                 id="press-is-never-a-call-document"),
+    pytest.param("RU", "en", "readout", "Telephone conversation with Governor of Tula Region",
+                 "Vladimir Putin had a telephone conversation.", "2022-06-15", None,
+                 id="unknown-counterpart"),
+]
+
+
+def document(side: str, language: str, kind: str, title: str, opening: str, day: str) -> Document:
+    published = datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC)
+    return Document("src", side, language, kind, "http://example.org/1", title, published,
+                    (opening, "A second paragraph."))
+
+
+@pytest.mark.parametrize(("side", "language", "kind", "title", "opening", "day", "expected"), CASES)
+def test_recognise(side: str, language: str, kind: str, title: str, opening: str, day: str,
+                   expected: tuple[str, tuple[str, ...], str | None] | None) -> None:
+    recognition = RECOGNISER.recognise(document(side, language, kind, title, opening, day))
+    if expected is None:
+        assert recognition is None
+    else:
+        assert recognition is not None
+        assert (recognition.type, recognition.participants, recognition.initiator) == expected
+
+
+def test_occurrence_time_is_the_aware_utc_publication_time() -> None:
+    doc = document("RU", "en", "readout", "Telephone conversation with President of China Xi "
+                   "Jinping", "Vladimir Putin had a telephone conversation.", "2022-06-15")
+    recognition = RECOGNISER.recognise(doc)
+    assert recognition is not None and recognition.occurred_at == doc.published_at
+    assert recognition.occurred_at.utcoffset() is not None and recognition.pair == "putin,xi"

@@ -1,0 +1,128 @@
+"""The matcher on the labelled table (tests/data/matcher_cases.toml), in three arrival orders,
+plus re-entrancy: high-water mark, new versions, re-runs, the one-sided clock."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from rashomon.analysis.evaluation import ORDERS, MatcherCase, matcher_cases, run_matcher_case
+from rashomon.analysis.matcher import compatible, unique_id
+from rashomon.analysis.pipeline import analyse_call, list_calls, update_calls
+from rashomon.settings import load_settings
+from rashomon.store import Store
+from rashomon.store.calls import CallRepository
+from tests.conftest import make_document
+
+DATA = Path(__file__).parent / "data"
+SETTINGS = load_settings(env={})
+CASES = matcher_cases(DATA / "matcher_cases.toml", SETTINGS)
+T0 = datetime(2022, 6, 15, 11, 40, tzinfo=UTC)
+XINHUA = {
+    "source_id": "xinhua_en", "side": "CN", "language": "en", "external_id": None,
+    "url": "https://english.news.cn/20220615/abc/c.html", "title": "Xi speaks with Putin on phone",
+    "paragraphs": ("Chinese President Xi Jinping spoke with Russian President Vladimir Putin.",),
+    "published_at": T0 + timedelta(hours=5),
+}
+
+
+@pytest.mark.parametrize("order", ORDERS)
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_matcher_case(case: MatcherCase, order: str, store: Store) -> None:
+    assert run_matcher_case(case, SETTINGS, store, order) == []
+
+
+def test_the_table_covers_what_the_matcher_must_get_right() -> None:
+    ids = " ".join(case.id for case in CASES)
+    for needle in ("decoys", "days-apart", "date-shift", "late", "commentary", "non-calls"):
+        assert needle in ids
+
+
+def test_update_calls_reports_new_and_changed_calls_once(store: Store) -> None:
+    store.save_document(make_document())
+    assert update_calls(store, SETTINGS, T0) == ["2022-06-15-putin-xi-phone"]
+    assert update_calls(store, SETTINGS, T0) == []
+    store.save_document(make_document(**XINHUA))
+    assert update_calls(store, SETTINGS, T0 + timedelta(hours=6)) == ["2022-06-15-putin-xi-phone"]
+    [analysis] = list_calls(store, SETTINGS, T0 + timedelta(hours=6))
+    assert analysis.call.sides == ("CN", "RU")
+
+
+def test_a_new_version_updates_the_call_without_duplicating_it(store: Store) -> None:
+    store.save_document(make_document())
+    update_calls(store, SETTINGS, T0)
+    revised = make_document(paragraphs=("Vladimir Putin had a telephone conversation with Xi "
+                                        "Jinping. They discussed Taiwan.",))
+    assert store.save_document(revised) == "version"
+    assert update_calls(store, SETTINGS, T0) == ["2022-06-15-putin-xi-phone"]
+    analysis = analyse_call(store, SETTINGS, "2022-06-15-putin-xi-phone", T0)
+    assert len(analysis.call.documents) == 1
+    assert [t.topic_id for t in analysis.topics] == ["taiwan"]
+
+
+def test_high_water_mark_skips_processed_documents(store: Store) -> None:
+    store.save_document(make_document())
+    update_calls(store, SETTINGS, T0)
+    with CallRepository.begin(store.engine) as calls:
+        mark = calls.high_water()
+        calls.set_high_water(0)  # as if the run had been interrupted before saving the mark
+    assert mark >= 1
+    assert update_calls(store, SETTINGS, T0) == []  # re-processing is a no-op
+    with CallRepository.begin(store.engine) as calls:
+        assert calls.high_water() == mark and len(calls.all()) == 1
+
+
+def test_one_sided_after_the_grace_period_on_the_injected_clock(store: Store) -> None:
+    store.save_document(make_document())
+    update_calls(store, SETTINGS, T0)
+    call_id = "2022-06-15-putin-xi-phone"
+    assert not analyse_call(store, SETTINGS, call_id, T0 + timedelta(hours=23)).one_sided
+    assert update_calls(store, SETTINGS, T0 + timedelta(hours=23)) == []
+    assert update_calls(store, SETTINGS, T0 + timedelta(hours=25)) == [call_id]
+    assert update_calls(store, SETTINGS, T0 + timedelta(hours=26)) == []
+    later = analyse_call(store, SETTINGS, call_id, T0 + timedelta(hours=25))
+    assert later.one_sided and later.divergent
+
+
+def test_the_grace_period_is_configurable(store: Store) -> None:
+    settings = load_settings(env={}, overrides={"analysis": {"one_sided_after_hours": 2}})
+    store.save_document(make_document())
+    update_calls(store, settings, T0)
+    assert update_calls(store, settings, T0 + timedelta(hours=3)) == ["2022-06-15-putin-xi-phone"]
+
+
+def test_match_window_is_configurable(store: Store) -> None:
+    narrow = load_settings(env={}, overrides={"analysis": {"match_window_hours": 2}})
+    store.save_document(make_document())
+    store.save_document(make_document(**XINHUA))
+    assert len(update_calls(store, narrow, T0)) == 2
+
+
+def test_types_and_ids() -> None:
+    assert compatible("video", "talks") and compatible(None, "phone")
+    assert not compatible("phone", "video")
+    assert unique_id("2022-06-15-putin-xi-phone", {"2022-06-15-putin-xi-phone"}) == (
+        "2022-06-15-putin-xi-phone-2")
+
+
+def test_second_call_same_day_gets_a_numbered_id(store: Store) -> None:
+    store.save_document(make_document())
+    store.save_document(make_document(url="http://en.kremlin.ru/events/president/news/68660",
+                                      external_id="68660",
+                                      published_at=T0 + timedelta(hours=6)))
+    assert update_calls(store, SETTINGS, T0 + timedelta(hours=7)) == [
+        "2022-06-15-putin-xi-phone", "2022-06-15-putin-xi-phone-2"]
+
+
+def test_documents_keep_their_latest_version_id(store: Store) -> None:
+    store.save_document(make_document())
+    update_calls(store, SETTINGS, T0)
+    store.save_document(replace(make_document(), title="Telephone conversation with Xi Jinping"))
+    update_calls(store, SETTINGS, T0)
+    [latest] = store.versions(make_document().url)[-1:]
+    with CallRepository.begin(store.engine) as calls:
+        [link] = calls.links("2022-06-15-putin-xi-phone")
+    assert link.document_id == latest.id
