@@ -1,8 +1,24 @@
-"""Configuration of alert channels (`[[alerts.channels]]`)."""
+"""Configuration of alert channels and delivery (`[alerts]`, `[[alerts.channels]]`).
+
+Secrets never live here: a channel names the environment variables that hold its URL
+(`url_env`) and signing secret (`secret_env`); they are read when the channels are built
+(`alerts.channels.build_channels`). A literal `url` is accepted for local receivers and tests.
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+import re
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+AlertType = Literal["divergence", "update", "one_sided", "source_health"]
+CallAlertType = Literal["divergence", "update", "one_sided"]
+ChannelKind = Literal["slack", "webhook", "stdout"]
+CALL_TYPES: tuple[CallAlertType, ...] = ("divergence", "update", "one_sided")
+CHANNEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+HTTP_KINDS = ("slack", "webhook")
 
 
 class _Model(BaseModel):
@@ -10,12 +26,85 @@ class _Model(BaseModel):
 
 
 class ChannelConfig(_Model):
+    """One destination. Filters narrow what it receives; empty `sides`/`topics` accept all."""
+
     name: str
-    kind: str
+    kind: ChannelKind
     url: str | None = None
     url_env: str | None = None
     secret_env: str | None = None
+    sides: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    types: tuple[CallAlertType, ...] = CALL_TYPES
+    # True: receives source_health; False: never; None: only if no channel says True.
+    operational: bool | None = None
+    # None: 1 message per second for slack/webhook, unlimited for stdout.
+    rate_per_second: float | None = Field(None, gt=0)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not CHANNEL_NAME.match(value):
+            raise ValueError(f"channel name {value!r}: letters, digits, '_', '.', '-' only")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in ("http", "https"):
+            raise ValueError("must be an http(s) URL")  # the value itself may be a secret
+        return value
+
+    @model_validator(mode="after")
+    def _destination(self) -> ChannelConfig:
+        has_url = self.url is not None or self.url_env is not None
+        if self.kind in HTTP_KINDS and (self.url is None) == (self.url_env is None):
+            raise ValueError(f"a {self.kind} channel needs exactly one of url or url_env")
+        if self.kind == "stdout" and (has_url or self.secret_env):
+            raise ValueError("a stdout channel takes no url, url_env or secret_env")
+        return self
+
+    @property
+    def min_interval(self) -> float:
+        """Seconds between two messages to this channel (0: no limit)."""
+        rate = self.rate_per_second
+        if rate is None:
+            rate = 1.0 if self.kind in HTTP_KINDS else None
+        return 0.0 if rate is None else 1.0 / rate
+
+
+class RetryPolicy(_Model):
+    """Exponential backoff with jitter; a server's Retry-After is never shortened."""
+
+    max_attempts: int = Field(8, ge=1)
+    backoff_base: float = Field(2.0, gt=0)
+    backoff_cap: float = Field(900.0, gt=0)
+    jitter: float = Field(0.2, ge=0, le=1)
+
+
+class HealthConfig(_Model):
+    failures_before_alert: int = Field(3, ge=1)
 
 
 class AlertsConfig(_Model):
     channels: list[ChannelConfig] = []
+    retry: RetryPolicy = RetryPolicy()
+    health: HealthConfig = HealthConfig()
+    connect_timeout: float = Field(5.0, gt=0)
+    timeout: float = Field(10.0, gt=0)
+    lease_seconds: float = Field(120.0, gt=0)
+    max_press: int = Field(5, ge=0)
+    evidence_chars: int = Field(240, ge=40)
+
+    @field_validator("channels")
+    @classmethod
+    def _unique(cls, value: list[ChannelConfig]) -> list[ChannelConfig]:
+        names = [channel.name for channel in value]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate channel names: {', '.join(duplicates)}")
+        return value
+
+    def effective_channels(self) -> list[ChannelConfig]:
+        """The configured channels, or one stdout channel so alerts work out of the box."""
+        return self.channels or [ChannelConfig(name="stdout", kind="stdout")]

@@ -1,0 +1,179 @@
+"""Sending what is due in the outbox: claim, send, record — with backoff and rate limits.
+
+One message at a time: claim it (atomic, see `alerts.outbox`), wait for the channel's rate
+limit, send, and record the outcome. A retryable failure (network, 5xx, 429) is scheduled
+with exponential backoff and jitter, never earlier than the server's Retry-After, and pauses
+that channel for the rest of the run; a permanent one (other 4xx) fails with its reason.
+Error texts are redacted with the channel's secrets before they are stored or logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from alerts.channels import Channel, Sent, all_secrets, redact
+from alerts.config import RetryPolicy
+from alerts.outbox import Message, Outbox
+from rashomon.errors import DeliveryError, PermanentDelivery, RetryableDelivery
+from rashomon.logs import log_event
+
+log = logging.getLogger("rashomon.alerts")
+
+Clock = Callable[[], datetime]
+Sleep = Callable[[float], None]
+MIN_TICK = 0.05  # seconds: never spin while another process holds the only due message
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One delivery attempt as the CLI and the daemon's exit code see it."""
+
+    id: int
+    channel: str
+    type: str
+    subject: str
+    detail: str
+
+
+@dataclass
+class DeliveryReport:
+    """What one `deliver_due` did: sent, scheduled for a retry, failed for good."""
+
+    sent: list[Attempt] = field(default_factory=list)
+    retrying: list[Attempt] = field(default_factory=list)
+    failed: list[Attempt] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """No channel failed in this run (a retry scheduled counts as a failure of the run)."""
+        return not self.failed and not self.retrying
+
+    def __str__(self) -> str:
+        return (f"{len(self.sent)} sent, {len(self.retrying)} to retry, "
+                f"{len(self.failed)} failed")
+
+
+def backoff(policy: RetryPolicy, attempts: int, random: Callable[[], float],
+            retry_after: float | None = None) -> float:
+    """Seconds before attempt `attempts + 1`: base·2^(n-1), capped, minus up to `jitter` of it,
+    and never less than the server's Retry-After."""
+    delay = min(policy.backoff_cap, policy.backoff_base * 2 ** max(attempts - 1, 0))
+    delay *= 1 - policy.jitter * random()
+    return max(delay, retry_after or 0.0)
+
+
+@dataclass
+class Deliverer:
+    """Delivers due outbox messages through the channels; time and randomness are injected."""
+
+    outbox: Outbox
+    channels: Mapping[str, Channel]
+    policy: RetryPolicy
+    owner: str
+    lease: float
+    clock: Clock
+    sleep: Sleep
+    random: Callable[[], float]
+    last_sent: dict[str, datetime] = field(default_factory=dict)
+
+    def redact(self, text: str) -> str:
+        """Every channel's secrets out of `text` (a server may echo another channel's URL)."""
+        return redact(text, all_secrets(self.channels))
+
+    def deliver_due(self, wait: float = 0.0) -> DeliveryReport:
+        """Send everything due now; then, for up to `wait` seconds, what becomes due."""
+        report, paused = DeliveryReport(), {}
+        deadline = self.clock() + timedelta(seconds=wait)
+        while True:
+            message = self._claim(paused)
+            if message is not None:
+                self._deliver(message, report, paused)
+            elif not self._wait_for_next(deadline, paused):
+                return report
+
+    def _claim(self, paused: dict[str, datetime]) -> Message | None:
+        now = self.clock()
+        for name in [name for name, until in paused.items() if until <= now]:
+            del paused[name]
+        until = now + timedelta(seconds=self.lease)
+        return self.outbox.claim_next(self.owner, now, until, exclude=paused)
+
+    def _wait_for_next(self, deadline: datetime, paused: dict[str, datetime]) -> bool:
+        """Sleep until a message can next be claimed if that is before `deadline`; else False."""
+        times = [self.outbox.next_due(exclude=paused), *paused.values()]
+        soonest = min((t for t in times if t is not None), default=None)
+        if soonest is None or soonest > deadline:
+            return False
+        self.sleep(max((soonest - self.clock()).total_seconds(), MIN_TICK))
+        return True
+
+    def _deliver(self, message: Message, report: DeliveryReport,
+                 paused: dict[str, datetime]) -> None:
+        channel = self.channels.get(message.channel)
+        if channel is None:
+            self._fail(message, report, f"channel {message.channel!r} is not configured", None)
+            return
+        self._respect_rate(channel)
+        try:
+            sent = channel.send(message.body, message.key, self.clock())
+        except RetryableDelivery as exc:
+            paused[channel.name] = self._retry(message, report, channel, exc)
+        except PermanentDelivery as exc:
+            self._fail(message, report, self.redact(str(exc)), _status(exc))
+        except Exception as exc:  # a bug in a channel must not stop the other deliveries
+            error = RetryableDelivery(f"unexpected {type(exc).__name__}: {exc}")
+            paused[channel.name] = self._retry(message, report, channel, error)
+        else:
+            self._sent(message, report, sent)
+
+    def _respect_rate(self, channel: Channel) -> None:
+        """At most one message per `min_interval` seconds per channel."""
+        last = self.last_sent.get(channel.name)
+        if last is not None and channel.min_interval > 0:
+            gap = channel.min_interval - (self.clock() - last).total_seconds()
+            if gap > 0:
+                self.sleep(gap)
+        self.last_sent[channel.name] = self.clock()
+
+    def _sent(self, message: Message, report: DeliveryReport, sent: Sent) -> None:
+        self.outbox.sent(message, self.owner, self.clock(), sent.status)
+        report.sent.append(_attempt(message, sent.detail))
+        _log(message, "sent", detail=sent.detail)
+
+    def _retry(self, message: Message, report: DeliveryReport, channel: Channel,
+               exc: RetryableDelivery) -> datetime:
+        error, attempts = self.redact(str(exc)), message.attempts + 1
+        if attempts >= self.policy.max_attempts:
+            self._fail(message, report, f"gave up after {attempts} attempts: {error}", _status(exc))
+            return self.clock()
+        delay = backoff(self.policy, attempts, self.random, exc.retry_after)
+        when = self.clock() + timedelta(seconds=delay)
+        self.outbox.retry(message, self.owner, self.clock(), when, error, _status(exc))
+        report.retrying.append(_attempt(message, f"{error}; next attempt in {delay:.0f} s"))
+        _log(message, "retry", logging.WARNING, attempt=attempts, retry_in=round(delay),
+             error=error)
+        return when
+
+    def _fail(self, message: Message, report: DeliveryReport, error: str,
+              status: int | None) -> None:
+        self.outbox.failed(message, self.owner, self.clock(), error, status)
+        report.failed.append(_attempt(message, error))
+        _log(message, "failed", logging.ERROR, error=error)
+
+
+def _log(message: Message, outcome: str, level: int = logging.INFO, **fields: object) -> None:
+    """One line per delivery attempt; `fields` are already redacted."""
+    log_event(log, "delivery", level, alert=message.id, channel=message.channel,
+              type=message.type, subject=message.subject, outcome=outcome, **fields)
+
+
+def _attempt(message: Message, detail: str) -> Attempt:
+    return Attempt(message.id, message.channel, message.type, message.subject, detail)
+
+
+def _status(exc: DeliveryError) -> int | None:
+    """The HTTP status behind a failure, when there was a response (see `channels.http`)."""
+    return getattr(exc, "status", None)

@@ -1,0 +1,137 @@
+"""The readable body of an alert as titled sections of lines, whatever the markup.
+
+Slack and stdout render the same sections; only the markup differs (Slack's `<url|title>`
+links and `*bold*`, plain text elsewhere). A line is the unit a long message is split at,
+so a link is never cut in two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from alerts.message import Alert, HealthNote
+from alerts.text import call_kind, capital_sides, local_times, place, shorten, utc_text
+from rashomon.models import CallAnalysis, Document, Framing, PressItem, TopicFinding
+
+
+class Markup(Protocol):
+    def text(self, value: str) -> str: ...
+    def bold(self, value: str) -> str: ...
+    def link(self, title: str, url: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    lines: tuple[str, ...]
+
+
+class Plain:
+    """Markup for terminals and logs."""
+
+    def text(self, value: str) -> str:
+        return value
+
+    def bold(self, value: str) -> str:
+        return value
+
+    def link(self, title: str, url: str) -> str:
+        return f"{title} <{url}>"
+
+
+def sections(alert: Alert, markup: Markup, evidence_chars: int = 240) -> list[Section]:
+    """Every section of the alert, in reading order; empty sections are left out."""
+    if alert.health is not None:
+        return [_health(alert.health, markup)]
+    if alert.analysis is None:
+        return [Section("Test", tuple(markup.text(v) for v in alert.extra.values()))]
+    found = [
+        _overview(alert, markup),
+        Section("What changed", tuple(f"• {markup.text(line)}" for line in alert.changes)),
+        _one_sided(alert.analysis, markup) if alert.one_sided else None,
+        *(_side(alert.analysis, side, markup) for side in alert.analysis.call.sides),
+        _topics(alert.asymmetric, markup, evidence_chars),
+        _framing(alert.framing, _labels(alert.analysis), markup),
+        _press(alert.press, markup),
+    ]
+    return [s for s in found if s is not None and s.lines]
+
+
+def _overview(alert: Alert, markup: Markup) -> Section:
+    call = alert.analysis.call  # type: ignore[union-attr]
+    when = local_times(call.occurred_at, capital_sides(call.sides))
+    lines = [f"When: {when}", f"Call: {call_kind(call.type)} · Leaders: {', '.join(alert.leaders)}"]
+    if call.initiator:
+        lines.append(f"Initiated by: {_initiator(call.initiator, alert)}")
+    return Section("The call", tuple(markup.text(line) for line in lines))
+
+
+def _initiator(initiator: str, alert: Alert) -> str:
+    participants = alert.analysis.call.participants  # type: ignore[union-attr]
+    by_id = dict(zip(participants, alert.leaders, strict=False))
+    return by_id.get(initiator, place(initiator))
+
+
+def _one_sided(analysis: CallAnalysis, markup: Markup) -> Section:
+    reported = " and ".join(place(side) for side in analysis.call.sides)
+    missing = [place(s) for s in capital_sides(()) if s not in analysis.call.sides]
+    line = f"Only {reported} reported this call."
+    if missing:
+        line += f" No account from {' or '.join(missing)} so far."
+    return Section("One-sided", (markup.text(line),))
+
+
+def _side(analysis: CallAnalysis, side: str, markup: Markup) -> Section:
+    docs = sorted(analysis.call.documents_of(side), key=lambda doc: doc.published_at)
+    return Section(f"{place(side)}'s account ({side})", tuple(_doc(doc, markup) for doc in docs))
+
+
+def _doc(doc: Document, markup: Markup) -> str:
+    title = shorten(doc.title, 200)
+    meta = f"{doc.kind}, {doc.language}, published {utc_text(doc.published_at)}"
+    return f"• {markup.link(title, doc.url)} — {markup.text(meta)}"
+
+
+def _topics(topics: tuple[TopicFinding, ...], markup: Markup, limit: int) -> Section:
+    return Section("Only in one account", tuple(_topic(t, markup, limit) for t in topics))
+
+
+def _topic(topic: TopicFinding, markup: Markup, limit: int) -> str:
+    side = sorted(topic.sides)[0]
+    evidence = [item for item in topic.evidence if item.side == side]
+    first = evidence[0]
+    more = f" (+{len(evidence) - 1} more)" if len(evidence) > 1 else ""
+    quote = f"“{shorten(first.sentence, limit)}” ({first.language}){more}"
+    return (f"• {markup.bold(markup.text(topic.label))} — only {place(side)}: "
+            f"{markup.text(quote)} {markup.link('source', first.url)}")
+
+
+def _labels(analysis: CallAnalysis) -> dict[str, str]:
+    return {topic.topic_id: topic.label for topic in analysis.topics}
+
+
+def _framing(items: tuple[Framing, ...], labels: dict[str, str], markup: Markup) -> Section:
+    lines = []
+    for item in items:
+        a, b = labels.get(item.topic_a, item.topic_a), labels.get(item.topic_b, item.topic_b)
+        text = f"{item.label}: {place(item.side_a)} says “{a}”, {place(item.side_b)} says “{b}”"
+        lines.append(f"• {markup.text(text)}")
+    return Section("Framing", tuple(lines))
+
+
+def _press(items: tuple[PressItem, ...], markup: Markup) -> Section:
+    return Section("Press", tuple(_press_line(item, markup) for item in items))
+
+
+def _press_line(item: PressItem, markup: Markup) -> str:
+    mark = " — discusses the discrepancy" if item.discusses_discrepancy else ""
+    meta = f"{item.source_id}, {item.published_at:%Y-%m-%d}{mark}"
+    return f"• {markup.link(shorten(item.title, 200), item.url)} — {markup.text(meta)}"
+
+
+def _health(note: HealthNote, markup: Markup) -> Section:
+    lines = [f"Source: {note.source_name} ({note.source_id}, {note.side})",
+             f"Status: {note.status} since {utc_text(note.since)}", f"Reason: {note.reason}",
+             *(f"• {shorten(detail, 300)}" for detail in note.details)]
+    return Section("Source health", tuple(markup.text(line) for line in lines))
