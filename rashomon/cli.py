@@ -7,6 +7,7 @@ A `RashomonError` becomes one line on stderr and its exit code.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,12 +17,16 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from alerts.service import AlertService
 from rashomon import views
 from rashomon.backfill import BACKFILL_TIMEOUT, backfill_progress
 from rashomon.crawl import run_crawl
+from rashomon.daemon import Daemon, Pipeline, run_once
 from rashomon.errors import RashomonError
+from rashomon.logs import setup_logging
 from rashomon.settings import Settings, load_settings
 from rashomon.store import Store
+from rashomon.store.lock import StoreLock
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Compare two governments' readouts of the same leader call.")
@@ -50,7 +55,7 @@ def root(
         "--config", envvar="RASHOMON_CONFIG", help="Your TOML file, deep-merged over the defaults.",
         dir_okay=False)] = None,
     store_url: Annotated[str | None, typer.Option(
-        "--store", help="Store URL (overrides [store] url).")] = None,
+        "--store", help="Store URL (overrides the configured store url).")] = None,
 ) -> None:
     overrides = {"store": {"url": store_url}} if store_url else {}
     ctx.obj = Context(load_settings(config, overrides=overrides))
@@ -100,12 +105,146 @@ def backfill(
 
 
 # ---------------------------------------------------------------- analyse (matcher, divergence)
+@app.command("calls")
+def calls_command(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON array of calls.")] = False,
+) -> None:
+    """Leader calls: date, type, participants, sides present, divergences, one-sided."""
+    from rashomon.analysis import pipeline, report
+
+    context: Context = ctx.obj
+    now = pipeline.utcnow()
+    pipeline.update_calls(context.store, context.settings, now)
+    analyses = pipeline.list_calls(context.store, context.settings, now)
+    if as_json:
+        typer.echo(report.dumps([report.call_json(a) for a in analyses]))
+    else:
+        console.print(report.calls_table(analyses))
+
+
+@app.command("show")
+def show_command(ctx: typer.Context, call_id: Annotated[str, typer.Argument()]) -> None:
+    """One call side by side: per topic ✓/✗ with the evidence, framing, press links."""
+    from rashomon.analysis import pipeline, report
+
+    context: Context = ctx.obj
+    now = pipeline.utcnow()
+    pipeline.update_calls(context.store, context.settings, now)
+    analysis = pipeline.analyse_call(context.store, context.settings, call_id, now)
+    console.print(report.call_view(analysis))
+
+
+@app.command("diff")
+def diff_command(
+    ctx: typer.Context,
+    a: Annotated[Path, typer.Argument(help="Account A (.txt, .md or .html).")],
+    b: Annotated[Path, typer.Argument(help="Account B (.txt, .md or .html).")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+) -> None:
+    """Compare two accounts given as files, by topic (no store needed)."""
+    from rashomon.analysis import diff, report
+
+    comparison = diff.compare_files(a, b, ctx.obj.settings)
+    if as_json:
+        typer.echo(report.dumps(comparison.to_json()))
+    else:
+        console.print(report.diff_view(comparison))
+
 
 
 # ---------------------------------------------------------------- deliver (alerts)
+alerts_app = typer.Typer(help="The alert outbox: what was sent, what waits, what failed.")
+app.add_typer(alerts_app, name="alerts")
+
+
+@alerts_app.callback(invoke_without_command=True)
+def alerts_list(
+    ctx: typer.Context,
+    status: Annotated[str | None, typer.Option(
+        help="Only alerts with this status: pending, sent or failed.")] = None,
+    limit: Annotated[int, typer.Option(help="How many alerts to show, newest first.")] = 50,
+) -> None:
+    """List the outbox: pending, sent and failed alerts, with the reasons of failures."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from alerts.outbox import Outbox
+    from alerts.views import outbox_table
+
+    outbox = Outbox(ctx.obj.store.engine)
+    console.print(outbox_table(outbox.messages(status, limit), outbox.counts()))
+
+
+@alerts_app.command("retry")
+def alerts_retry(
+    ctx: typer.Context,
+    message_id: Annotated[int | None, typer.Argument(
+        metavar="[ID]", help="The failed alert to re-queue (default: every failed one).")] = None,
+) -> None:
+    """Put failed alerts back in the queue; the next delivery sends them."""
+    from alerts.outbox import Outbox
+    from alerts.service import utcnow
+
+    count = Outbox(ctx.obj.store.engine).requeue(utcnow(), message_id)
+    console.print(f"{count} failed alert(s) re-queued")
+    if message_id is not None and count == 0:
+        err_console.print(f"rashomon: no failed alert with id {message_id}")
+        raise typer.Exit(1)
+
+
+@app.command("test-webhook")
+def test_webhook(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The channel name from [[alerts.channels]].")],
+) -> None:
+    """Send a test message to channel NAME now and report the real HTTP outcome."""
+    import os
+
+    from alerts.service import AlertService
+    from rashomon.errors import DeliveryError
+
+    with AlertService.from_settings(ctx.obj.store, ctx.obj.settings, env=os.environ) as service:
+        try:
+            sent = service.send_test(name)
+        except DeliveryError as exc:
+            err_console.print(f"{name}: not delivered: {exc}", highlight=False, markup=False)
+            raise typer.Exit(1) from None
+    console.print(f"{name}: delivered ({sent.detail})", highlight=False, markup=False)
 
 
 # ---------------------------------------------------------------- daemon (run, demo)
+LogFormat = Annotated[str, typer.Option("--log-format", help="text, or json for log shippers.")]
+LogLevel = Annotated[str, typer.Option("--log-level", help="DEBUG, INFO, WARNING or ERROR.")]
+ONCE_WAIT = 30.0  # seconds `run --once` waits for retries that come due (a short Retry-After)
+
+
+@app.command()
+def run(
+    ctx: typer.Context,
+    once: Annotated[bool, typer.Option("--once", help="One full cycle, then exit (cron).")] = False,
+    log_format: LogFormat = "text",
+    log_level: LogLevel = "INFO",
+) -> None:
+    """Run the daemon: crawl on schedule, analyse, alert. With --once: one cycle, for cron."""
+    setup_logging(log_format, log_level)
+    settings, store = ctx.obj.settings, ctx.obj.store
+    with AlertService.from_settings(store, settings, env=os.environ) as alerts:
+        pipeline = Pipeline(settings, store, alerts)
+        lock = StoreLock(store, "daemon")
+        if once:
+            report = run_once(pipeline, lock, wait=ONCE_WAIT)
+            raise typer.Exit(0 if report.ok else 1)
+        Daemon(pipeline, lock).run()
+
+
+@app.command()
+def demo(log_level: LogLevel = "WARNING") -> None:
+    """The whole pipeline offline: sample site → crawl → analysis → Slack and webhook."""
+    from rashomon.demo.run import run_demo
+
+    setup_logging("text", log_level)
+    if not run_demo(console):
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -1,0 +1,188 @@
+"""The daemon and the cron cycle: collect → analyse → alert → deliver, on a schedule.
+
+`Pipeline.cycle()` is one full pass for some sources; `run --once` (cron) is one cycle of every
+enabled source. `Daemon` runs a first full cycle at start-up, then each source on its own
+interval (APScheduler 3, with jitter, coalescing and a generous misfire grace time), and a
+delivery pass every half minute for retries. Every crawl runs in a child process with a hard
+timeout, so a hung crawl is killed and recorded and the schedule goes on. The store lock keeps
+one daemon (or cron run) per store; SIGTERM/SIGINT stop it cleanly.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from alerts.delivery import DeliveryReport
+from alerts.service import AlertService
+from rashomon.analysis.pipeline import analyse_call, update_calls
+from rashomon.crawl import run_crawl
+from rashomon.logs import log_event
+from rashomon.models import CallAnalysis, CrawlOutcome
+from rashomon.settings import Settings, Source
+from rashomon.store import Store
+from rashomon.store.lock import StoreLock
+
+log = logging.getLogger("rashomon.daemon")
+Clock = Callable[[], datetime]
+DELIVERY_EVERY = 30.0  # seconds between delivery passes (retries that came due)
+MAX_JITTER = 60.0  # seconds: spread the sources' crawls, never more than this
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class CycleReport:
+    """What one cycle did; `ok` is False when a source or a channel failed."""
+
+    outcomes: list[CrawlOutcome]
+    analyses: list[CallAnalysis] = field(default_factory=list)
+    queued: int = 0
+    delivery: DeliveryReport = field(default_factory=DeliveryReport)
+
+    @property
+    def ok(self) -> bool:
+        return all(outcome.ok for outcome in self.outcomes) and self.delivery.ok
+
+
+class Pipeline:
+    """The steps of a cycle over one store. Analysis and delivery are serialised by a lock, so
+    crawl jobs finishing together never analyse or send the same thing twice."""
+
+    def __init__(self, settings: Settings, store: Store, alerts: AlertService,
+                 clock: Clock = utcnow, cancel: threading.Event | None = None) -> None:
+        self.settings, self.store, self.alerts, self.clock = settings, store, alerts, clock
+        self.cancel = cancel or threading.Event()
+        self._lock = threading.Lock()
+
+    def collect(self, source_ids: list[str]) -> list[CrawlOutcome]:
+        outcomes = run_crawl(self.settings, self.store, source_ids, cancel=self.cancel)
+        for outcome in outcomes:
+            _log_crawl(outcome)
+        return outcomes
+
+    def analyse(self) -> list[CallAnalysis]:
+        """The analyses of the calls that new documents (or the clock) changed."""
+        now = self.clock()
+        changed = update_calls(self.store, self.settings, now)
+        return [analyse_call(self.store, self.settings, call_id, now) for call_id in changed]
+
+    def cycle(self, source_ids: list[str], wait: float = 0.0) -> CycleReport:
+        """Crawl the sources, then analyse, queue alerts and health alerts, and deliver."""
+        report = CycleReport(self.collect(source_ids))
+        with self._lock:
+            report.analyses = self.analyse()
+            report.queued = self.alerts.enqueue(report.analyses)
+            report.queued += self.alerts.check_health(source_ids)
+            report.delivery = self.alerts.deliver_due(wait)
+        log_event(log, "cycle", sources=len(source_ids), calls_changed=len(report.analyses),
+                  queued=report.queued, delivery=str(report.delivery))
+        return report
+
+    def deliver(self) -> DeliveryReport:
+        with self._lock:
+            return self.alerts.deliver_due()
+
+
+def _log_crawl(outcome: CrawlOutcome) -> None:
+    level = logging.INFO if outcome.ok else logging.WARNING
+    log_event(log, "crawl", level, source=outcome.source_id, requests=outcome.requests,
+              stored=outcome.items_stored, parse_failures=outcome.parse_failures,
+              seconds=round((outcome.finished_at - outcome.started_at).total_seconds(), 1),
+              result="ok" if outcome.ok else (outcome.error or "parse failures"))
+
+
+def run_once(pipeline: Pipeline, lock: StoreLock, wait: float) -> CycleReport:
+    """One full cycle of every enabled source under the store lock (the cron mode)."""
+    lock.acquire()
+    try:
+        ids = [source.id for source in pipeline.settings.enabled_sources()]
+        return pipeline.cycle(ids, wait)
+    finally:
+        lock.release()
+
+
+class Daemon:
+    """The scheduled daemon. `run()` blocks until SIGTERM/SIGINT (or `stop()`)."""
+
+    def __init__(self, pipeline: Pipeline, lock: StoreLock) -> None:
+        self.pipeline, self.lock = pipeline, lock
+        self.stopping = threading.Event()
+        self.scheduler = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(2)}, timezone=UTC,
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 900})
+        self.scheduler.add_listener(self._job_problem, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+
+    def run(self) -> None:
+        self.lock.acquire()
+        try:
+            self._install_signal_handlers()
+            self.schedule(self.pipeline.clock())
+            self.scheduler.start()
+            log_event(log, "daemon started", jobs=len(self.scheduler.get_jobs()))
+            while not self.stopping.wait(1.0):
+                pass
+        finally:
+            self._shutdown()
+
+    def schedule(self, now: datetime) -> None:
+        """The start-up cycle now; each source on its interval; delivery and lock renewal."""
+        sources = self.pipeline.settings.enabled_sources()
+        ids = [source.id for source in sources]
+        self.scheduler.add_job(self.pipeline.cycle, "date", run_date=now, args=[ids],
+                               id="startup", name="first full cycle")
+        for source in sources:
+            self.scheduler.add_job(self.pipeline.cycle, _interval(source), args=[[source.id]],
+                                   id=f"crawl:{source.id}", name=f"crawl {source.id}",
+                                   next_run_time=now + timedelta(minutes=source.interval_minutes))
+        self.scheduler.add_job(self.pipeline.deliver, "interval", seconds=DELIVERY_EVERY,
+                               id="deliver", name="deliver due alerts")
+        self.scheduler.add_job(self._renew_lock, "interval", seconds=self.lock.lease.seconds / 3,
+                               id="lock", name="renew the store lock")
+
+    def stop(self, *_: Any) -> None:
+        """Stop scheduling, end running crawls, let the running step finish."""
+        self.pipeline.cancel.set()
+        self.stopping.set()
+
+    def _renew_lock(self) -> None:
+        if not self.lock.renew():
+            log_event(log, "store lock lost; stopping", logging.ERROR)
+            self.stop()
+
+    def _shutdown(self) -> None:
+        self.pipeline.cancel.set()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
+        self.lock.release()
+        log_event(log, "daemon stopped")
+
+    def _install_signal_handlers(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, self.stop)
+            signal.signal(signal.SIGINT, self.stop)
+
+    def _job_problem(self, event: JobExecutionEvent) -> None:
+        """A failed or missed job is logged and the schedule goes on."""
+        if event.code == EVENT_JOB_MISSED:
+            log_event(log, "job missed", logging.WARNING, job=event.job_id)
+            return
+        log_event(log, "job failed", logging.ERROR, job=event.job_id,
+                  error=f"{type(event.exception).__name__}: {event.exception}")
+
+
+def _interval(source: Source) -> IntervalTrigger:
+    seconds = source.interval_minutes * 60
+    return IntervalTrigger(seconds=seconds, jitter=min(MAX_JITTER, seconds * 0.1), timezone=UTC)
