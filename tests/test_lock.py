@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -36,3 +40,15 @@ def test_renewing_keeps_others_out(any_store: Store) -> None:
     assert holder.renew(NOW + timedelta(seconds=50))
     with pytest.raises(LockError):
         StoreLock(any_store, owner="other").acquire(NOW + timedelta(seconds=100))
+
+
+def test_a_crashed_holder_on_this_machine_is_replaced_at_once(any_store: Store) -> None:
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True)
+    dead = f"pid {finished.stdout.strip()} on {socket.gethostname()}"
+    StoreLock(any_store, owner=dead, lease=600).acquire(NOW)
+    StoreLock(any_store, owner="successor").acquire(NOW + timedelta(seconds=1))
+    live = f"pid {os.getpid()} on {socket.gethostname()}"
+    StoreLock(any_store, name="other", owner=live, lease=600).acquire(NOW)
+    with pytest.raises(LockError):
+        StoreLock(any_store, name="other", owner="rival").acquire(NOW + timedelta(seconds=1))

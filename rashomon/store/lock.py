@@ -1,13 +1,15 @@
 """One daemon per store: a lease row in the store itself.
 
 A lease (owner, expiry) works the same on SQLite and PostgreSQL and across machines; the
-holder renews it while it runs, and a crashed holder's lease simply expires. Taking it is one
+holder renews it while it runs, and a crashed holder's lease simply expires (at once, when
+the holder was a process of this machine that no longer exists). Taking it is one
 conditional UPDATE or INSERT, so two processes can never both hold it.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 from datetime import UTC, datetime, timedelta
 
@@ -28,8 +30,25 @@ locks = Table(
 )
 
 
+OWNER = re.compile(r"^pid (\d+) on (.+)$")
+
+
 def default_owner() -> str:
     return f"pid {os.getpid()} on {socket.gethostname()}"
+
+
+def _dead(owner: str) -> bool:
+    """Whether `owner` is a process of this machine that no longer exists."""
+    match = OWNER.match(owner)
+    if match is None or match[2] != socket.gethostname():
+        return False
+    try:
+        os.kill(int(match[1]), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 class StoreLock:
@@ -47,6 +66,8 @@ class StoreLock:
         if self._take(now):
             return
         holder, expires = self._holder()
+        if _dead(holder) and self._take(now, from_owner=holder):
+            return  # its holder crashed on this machine: no need to wait for the lease
         raise LockError(f"another Rashomon process ({holder}) is running on this store; "
                         f"its lock expires at {expires:%Y-%m-%d %H:%M:%S} UTC unless renewed")
 
@@ -62,9 +83,9 @@ class StoreLock:
         with self.store.engine.begin() as conn:
             conn.execute(query)
 
-    def _take(self, now: datetime) -> bool:
+    def _take(self, now: datetime, from_owner: str | None = None) -> bool:
         values = {"owner": self.owner, "acquired_at": now, "expires_at": now + self.lease}
-        free = (locks.c.expires_at < now) | (locks.c.owner == self.owner)
+        free = (locks.c.expires_at < now) | (locks.c.owner == (from_owner or self.owner))
         with self.store.engine.begin() as conn:
             query = locks.update().where(locks.c.name == self.name, free)
             if conn.execute(query.values(**values)).rowcount == 1:
