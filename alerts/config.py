@@ -94,6 +94,7 @@ class AlertsConfig(_Model):
     timeout: float = Field(10.0, gt=0)
     lease_seconds: float = Field(120.0, gt=0)
     max_press: int = Field(5, ge=0)
+    max_call_age_days: float = Field(30.0, ge=0)
     evidence_chars: int = Field(240, ge=40)
 
     @field_validator("channels")

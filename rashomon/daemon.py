@@ -31,12 +31,14 @@ from rashomon.logs import log_event
 from rashomon.models import CallAnalysis, CrawlOutcome
 from rashomon.settings import Settings, Source
 from rashomon.store import Store
+from rashomon.store.calls import CallRepository
 from rashomon.store.lock import StoreLock
 
 log = logging.getLogger("rashomon.daemon")
 Clock = Callable[[], datetime]
 DELIVERY_EVERY = 30.0  # seconds between delivery passes (retries that came due)
 MAX_JITTER = 60.0  # seconds: spread the sources' crawls, never more than this
+ALERT_MARK = ("pipeline", "calls_alerted_until")  # cursor: calls changed before it are alerted
 
 
 def utcnow() -> datetime:
@@ -73,18 +75,35 @@ class Pipeline:
             _log_crawl(outcome)
         return outcomes
 
-    def analyse(self) -> list[CallAnalysis]:
-        """The analyses of the calls that new documents (or the clock) changed."""
-        now = self.clock()
-        changed = update_calls(self.store, self.settings, now)
-        return [analyse_call(self.store, self.settings, call_id, now) for call_id in changed]
+    def analyse(self, now: datetime) -> list[CallAnalysis]:
+        """The analyses of the calls changed since the last alert pass, recent enough to alert.
+
+        Changes are found by the calls' own change times against a mark kept in the store,
+        not by what `update_calls` returned: `rashomon calls` may have matched the new
+        documents in between, and its changes must still be alerted.
+        """
+        update_calls(self.store, self.settings, now)
+        with CallRepository.begin(self.store.engine) as calls:
+            changed = calls.updated_since(self._alerted_until())
+        analyses = [analyse_call(self.store, self.settings, call_id, now) for call_id in changed]
+        return [analysis for analysis in analyses if self._recent(analysis, now)]
+
+    def _alerted_until(self) -> datetime | None:
+        saved = self.store.cursor(*ALERT_MARK)
+        return datetime.fromisoformat(saved[0]) if saved else None
+
+    def _recent(self, analysis: CallAnalysis, now: datetime) -> bool:
+        days = self.settings.alerts.max_call_age_days
+        return not days or analysis.call.occurred_at >= now - timedelta(days=days)
 
     def cycle(self, source_ids: list[str], wait: float = 0.0) -> CycleReport:
         """Crawl the sources, then analyse, queue alerts and health alerts, and deliver."""
         report = CycleReport(self.collect(source_ids))
         with self._lock:
-            report.analyses = self.analyse()
+            now = self.clock()
+            report.analyses = self.analyse(now)
             report.queued = self.alerts.enqueue(report.analyses)
+            self.store.save_cursor(*ALERT_MARK, now.isoformat(), None)
             report.queued += self.alerts.check_health(source_ids)
             report.delivery = self.alerts.deliver_due(wait)
         log_event(log, "cycle", sources=len(source_ids), calls_changed=len(report.analyses),

@@ -124,6 +124,13 @@ class CallRepository:
             query = query.where(calls.c.occurred_at >= since)
         return [_call(row._mapping) for row in self.connection.execute(query)]
 
+    def updated_since(self, when: datetime | None) -> list[str]:
+        """Ids of the calls changed after `when` (all calls when None), oldest change first."""
+        query = select(calls.c.id).order_by(calls.c.updated_at, calls.c.id)
+        if when is not None:
+            query = query.where(calls.c.updated_at > when)
+        return list(self.connection.execute(query).scalars())
+
     def candidates(self, pair: str, start: datetime, end: datetime) -> list[CallRow]:
         """Calls of one leader pair within a time range: the matcher's block."""
         query = select(calls).where(
