@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from rashomon.models import Document
-from rashomon.store import Store
+from rashomon.store import Store, create_store_engine
+from rashomon.store.migrations import register_tables
+from rashomon.store.schema import metadata
 
 STORE_URLS = ["sqlite"]
 if os.environ.get("RASHOMON_TEST_POSTGRES_URL"):
@@ -24,9 +26,18 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]
         url = f"sqlite:///{tmp_path / 'store.db'}"
     else:
         url = os.environ["RASHOMON_TEST_POSTGRES_URL"]
+        _empty(url)
     store = Store.open(url)
     yield store
     store.close()
+
+
+def _empty(url: str) -> None:
+    """Start from an empty scratch database: drop every table Rashomon defines."""
+    engine = create_store_engine(url)
+    register_tables()
+    metadata.drop_all(engine)
+    engine.dispose()
 
 
 @pytest.fixture
