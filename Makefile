@@ -18,8 +18,9 @@ $(STAMP): $(BIN)/python pyproject.toml
 run: $(STAMP)             ## start the daemon on the packaged defaults (SQLite, stdout alerts)
 	$(BIN)/rashomon run
 
-test: $(STAMP)            ## lint, then the whole test suite
+test: $(STAMP)            ## lint, type check, then the whole test suite
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2
 
 demo: $(STAMP)            ## the whole pipeline offline against the bundled sample site

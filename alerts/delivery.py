@@ -85,7 +85,7 @@ class Deliverer:
 
     def deliver_due(self, wait: float = 0.0) -> DeliveryReport:
         """Send everything due now; then, for up to `wait` seconds, what becomes due."""
-        report, paused = DeliveryReport(), {}
+        report, paused = DeliveryReport(), dict[str, datetime]()
         deadline = self.clock() + timedelta(seconds=wait)
         while True:
             message = self._claim(paused)

@@ -18,7 +18,7 @@ Also here: `alert_state` (per call and channel, the snapshot last alerted) and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -40,6 +40,7 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 
 from alerts.snapshot import Snapshot
@@ -287,6 +288,6 @@ def _due(now: datetime) -> Any:
     return and_(table.c.status == PENDING, table.c.next_attempt_at <= now, free)
 
 
-def _message(row: Mapping[str, Any]) -> Message:
+def _message(row: RowMapping) -> Message:
     names = Message.__dataclass_fields__
     return Message(**{name: row[name] for name in names})

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from parsel import Selector, SelectorList
+from scrapy.http import TextResponse
 
 WHITESPACE = re.compile(r"\s+")
 ISO_DATE = re.compile(r"(\d{4})(?:[-/.年]|\s+)(\d{1,2})[-/.月](\d{1,2})")  # Xinhua: "2024 02/09"
@@ -34,7 +35,7 @@ def clean(text: str) -> str:
     return WHITESPACE.sub(" ", text.replace("\xa0", " ")).strip()
 
 
-Node = Selector | SelectorList[Selector]
+Node = Selector | SelectorList[Selector] | TextResponse
 
 
 def first_match(node: Node, chain: Iterable[str]) -> SelectorList[Selector]:

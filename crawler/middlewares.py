@@ -16,6 +16,8 @@ from email.utils import parsedate_to_datetime
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 
+from crawler.spiders.base import spider_of
+
 
 class ConditionalGetMiddleware:
     """Adds If-None-Match / If-Modified-Since to requests marked `meta["conditional"]`."""
@@ -30,8 +32,8 @@ class ConditionalGetMiddleware:
     def process_request(self, request: Request) -> None:
         if not request.meta.get("conditional"):
             return
-        etag, modified = self.crawler.spider.store.validators([request.url]).get(
-            request.url, (None, None))
+        stored = spider_of(self.crawler).store.validators([request.url])
+        etag, modified = stored.get(request.url, (None, None))
         if etag:
             request.headers["If-None-Match"] = etag
         if modified:

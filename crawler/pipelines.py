@@ -9,6 +9,7 @@ from __future__ import annotations
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from crawler.spiders.base import spider_of
 from rashomon.models import Document
 
 
@@ -28,7 +29,7 @@ class ValidatePipeline:
         if item.published_at.tzinfo is None:
             missing.append("time zone")
         if missing:
-            self.crawler.spider.fail(item.url, f"incomplete document: no {', '.join(missing)}")
+            spider_of(self.crawler).fail(item.url, f"incomplete document: no {', '.join(missing)}")
             raise DropItem(f"incomplete document {item.url}")
         return item
 
@@ -44,8 +45,7 @@ class StorePipeline:
         return cls(crawler)
 
     def process_item(self, item: Document) -> Document:
-        spider = self.crawler.spider
-        result = spider.store.save_document(item)
+        result = spider_of(self.crawler).store.save_document(item)
         self.crawler.stats.inc_value(f"rashomon/documents_{result}")
         if result != "unchanged":
             self.crawler.stats.inc_value("rashomon/items_stored")

@@ -59,7 +59,7 @@ class SourceSpider(scrapy.Spider):
         crawler.signals.connect(spider.record_outcome, signal=signals.spider_closed)
         return spider
 
-    async def start(self) -> Any:  # type: ignore[override]
+    async def start(self) -> Any:
         for request in self.discover():
             yield request
 
@@ -211,6 +211,14 @@ class ArticleParser:
         clock_text = extract.first_text(self.root, self.chain("time")) or stamp
         clock = extract.parse_clock(clock_text)
         return None if day is None else extract.to_utc(day, clock, self.source.timezone)
+
+
+def spider_of(crawler: Crawler) -> SourceSpider:
+    """The running spider of a crawler; middlewares and pipelines use its store and counters."""
+    spider = crawler.spider
+    if not isinstance(spider, SourceSpider):
+        raise TypeError(f"not a Rashomon source spider: {spider!r}")
+    return spider
 
 
 def drop_trailing(paragraphs: list[str], patterns: list[str]) -> list[str]:

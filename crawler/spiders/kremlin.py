@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from scrapy.http import Request, Response
+from scrapy.http import Request, Response, TextResponse
 
 from crawler import extract, feeds
 from crawler.spiders.base import SourceSpider
@@ -116,7 +116,7 @@ class KremlinSpider(SourceSpider):
         yield self.discovery_request(self.source.url(self.source.path("listing")),
                                      self.parse_listing, page=1)
 
-    def parse_listing(self, response: Response, page: int) -> Iterator[Request]:
+    def parse_listing(self, response: TextResponse, page: int) -> Iterator[Request]:
         if not self.fresh(response):
             return
         items = extract.first_match(response, self.source.selectors["listing_item"])

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from parsel import Selector, SelectorList
-from scrapy.http import Request, Response
+from scrapy.http import Request, Response, TextResponse
 
 from crawler import extract
 from crawler.spiders.base import SourceSpider
@@ -29,7 +29,7 @@ class MfaSpider(SourceSpider):
         yield self.discovery_request(self.source.url(self.source.path("listing")),
                                      self.parse_listing, page=0)
 
-    def parse_listing(self, response: Response, page: int) -> Iterator[Request]:
+    def parse_listing(self, response: TextResponse, page: int) -> Iterator[Request]:
         if not self.fresh(response):
             return
         items = extract.first_match(response, self.source.selectors["listing_item"])

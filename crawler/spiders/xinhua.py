@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from scrapy.http import Request, Response
+from scrapy.http import Request, Response, TextResponse
 
 from crawler import extract
 from crawler.spiders.base import SourceSpider
@@ -30,7 +30,7 @@ class XinhuaSpider(SourceSpider):
         for path in self.source.path_list("datasources"):
             yield self.discovery_request(self.source.url(path), self.parse_datasource)
 
-    def parse_listing(self, response: Response) -> Iterator[Request]:
+    def parse_listing(self, response: TextResponse) -> Iterator[Request]:
         if not self.fresh(response):
             return
         items = extract.first_match(response, self.source.selectors["listing_item"])

@@ -68,7 +68,7 @@ def divergence_cases(path: Path) -> list[DivergenceCase]:
         DivergenceCase(
             id=raw["id"], a=raw["a"], b=raw["b"], only_a=tuple(raw["only_a"]),
             only_b=tuple(raw["only_b"]),
-            framing=tuple(tuple(pair) for pair in raw.get("framing", [])),  # type: ignore[misc]
+            framing=tuple(tuple(pair) for pair in raw.get("framing", [])),
         )
         for raw in load_table(path)
     ]

@@ -100,7 +100,7 @@ class Headers(dict[str, str]):
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and super().__contains__(key.lower())
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         return super().get(key.lower(), default)
 
 
@@ -443,7 +443,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _read_body(self, request: Headers) -> bytes:
         """The request body, plain or chunked, so keep-alive connections stay in sync."""
         if "chunked" in request.get("transfer-encoding", "").lower():
-            chunks = []
+            chunks: list[bytes] = []
             while True:
                 size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
                 if size == 0:

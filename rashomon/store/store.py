@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import Engine, create_engine, event, func, select
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import RowMapping, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from rashomon.errors import StoreError
@@ -231,7 +231,7 @@ def _document_row(doc: Document, version: int) -> dict[str, Any]:
     }
 
 
-def _document(row: Mapping[str, Any]) -> Document:
+def _document(row: RowMapping) -> Document:
     doc = Document(
         source_id=row["source_id"],
         side=row["side"],
@@ -249,7 +249,7 @@ def _document(row: Mapping[str, Any]) -> Document:
     return replace(doc, id=row["id"], version=row["version"])
 
 
-def _outcome(row: Mapping[str, Any]) -> CrawlOutcome:
+def _outcome(row: RowMapping) -> CrawlOutcome:
     return CrawlOutcome(
         source_id=row["source_id"],
         started_at=row["started_at"],
