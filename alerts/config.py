@@ -11,7 +11,9 @@ import re
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from rashomon.configmodel import ConfigModel
 
 AlertType = Literal["divergence", "update", "one_sided", "source_health"]
 CallAlertType = Literal["divergence", "update", "one_sided"]
@@ -21,11 +23,7 @@ CHANNEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 HTTP_KINDS = ("slack", "webhook")
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ChannelConfig(_Model):
+class ChannelConfig(ConfigModel):
     """One destination. Filters narrow what it receives; empty `sides`/`topics` accept all."""
 
     name: str
@@ -73,7 +71,7 @@ class ChannelConfig(_Model):
         return 0.0 if rate is None else 1.0 / rate
 
 
-class RetryPolicy(_Model):
+class RetryPolicy(ConfigModel):
     """Exponential backoff with jitter; a server's Retry-After is never shortened."""
 
     max_attempts: int = Field(8, ge=1)
@@ -82,11 +80,11 @@ class RetryPolicy(_Model):
     jitter: float = Field(0.2, ge=0, le=1)
 
 
-class HealthConfig(_Model):
+class HealthConfig(ConfigModel):
     failures_before_alert: int = Field(3, ge=1)
 
 
-class AlertsConfig(_Model):
+class AlertsConfig(ConfigModel):
     channels: list[ChannelConfig] = []
     retry: RetryPolicy = RetryPolicy()
     health: HealthConfig = HealthConfig()

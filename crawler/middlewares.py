@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 
 from crawler.spiders.base import spider_of
+from rashomon.http import retry_after
 
 
 class ConditionalGetMiddleware:
@@ -60,7 +60,9 @@ class RetryAfterMiddleware:
         if response.status not in self.codes:
             return response
         attempt = request.meta.get("retry_after_attempt", 0)
-        wait = retry_after(response.headers.get("Retry-After"), default=2.0 * 2**attempt)
+        header = response.headers.get("Retry-After")
+        asked = retry_after(header.decode("latin-1") if header else None, datetime.now(UTC))
+        wait = 2.0 * 2**attempt if asked is None else asked
         if attempt >= self.max_retries or wait > self.max_wait:
             return response
         self.crawler.stats.inc_value("rashomon/retry_after_waits")
@@ -68,17 +70,3 @@ class RetryAfterMiddleware:
         retry = request.replace(dont_filter=True)
         retry.meta["retry_after_attempt"] = attempt + 1
         return retry
-
-
-def retry_after(header: bytes | None, default: float, now: datetime | None = None) -> float:
-    """Seconds to wait from a Retry-After header (seconds or HTTP-date); `default` if absent."""
-    if not header:
-        return default
-    value = header.decode("latin-1").strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return default
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())

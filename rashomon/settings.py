@@ -17,10 +17,11 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from alerts.config import AlertsConfig
 from rashomon.analysis.config import AnalysisConfig, FramingPair, Leader, Topic
+from rashomon.configmodel import ConfigModel
 from rashomon.errors import ConfigError
 
 DEFAULT_FILES = ("rashomon.toml", "sources.toml", "leaders.toml", "topics.toml")
@@ -34,13 +35,7 @@ FAMILY_PATHS: dict[str, tuple[str, ...]] = {
 }
 
 
-class Model(BaseModel):
-    """Frozen and strict: an unknown key is an error, not a silent no-op."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class CrawlConfig(Model):
+class CrawlConfig(ConfigModel):
     user_agent: str = "Rashomon/0.1 (+https://github.com/rashomon-monitor/rashomon)"
     download_delay: float = Field(5.0, ge=0)
     obey_robots: bool = True
@@ -52,11 +47,11 @@ class CrawlConfig(Model):
     retry_after_max: float = Field(300.0, ge=0)
 
 
-class StoreConfig(Model):
+class StoreConfig(ConfigModel):
     url: str = "sqlite:///var/rashomon.db"
 
 
-class Source(Model):
+class Source(ConfigModel):
     """One site to collect from. Every URL requested is built from `base_url`."""
 
     id: str = ""
@@ -127,7 +122,7 @@ class Source(Model):
         return self.base_url + "/" + path.lstrip("/")
 
 
-class Settings(Model):
+class Settings(ConfigModel):
     crawl: CrawlConfig = CrawlConfig()
     store: StoreConfig = StoreConfig()
     sources: dict[str, Source] = {}

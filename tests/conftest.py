@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from rashomon.demo.receiver import Receiver
+from rashomon.demo.server import SampleSite
 from rashomon.models import Document
 from rashomon.store import Store, create_store_engine
 from rashomon.store.migrations import register_tables
 from rashomon.store.schema import metadata
+from tests.sites import start_site
 
 STORE_URLS = ["sqlite"]
 if os.environ.get("RASHOMON_TEST_POSTGRES_URL"):
@@ -45,6 +48,20 @@ def store(tmp_path: Path) -> Iterator[Store]:
     store = Store.open(f"sqlite:///{tmp_path / 'store.db'}")
     yield store
     store.close()
+
+
+@pytest.fixture
+def site() -> Iterator[SampleSite]:
+    """The sample site (plus the broken fixtures) on 127.0.0.1."""
+    with start_site() as running:
+        yield running
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A real local webhook receiver."""
+    with Receiver() as running:
+        yield running
 
 
 def make_document(**fields: object) -> Document:

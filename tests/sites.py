@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -35,3 +37,14 @@ def broken_source(source_id: str, family: str, base: str, paths: str) -> str:
 def extending(source_id: str, template: str, base: str) -> str:
     """TOML for a new source copying `template`'s keys, on the broken fixtures."""
     return f'[sources.{source_id}]\nextends = "{template}"\nbase_url = "{base}/{source_id}"\n'
+
+
+SECRET = "whsec_" + base64.b64encode(b"end-to-end test secret").decode()
+ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "COLUMNS": "200",
+       "RASHOMON_TEST_SECRET": SECRET}
+
+
+def webhook(url: str, extra: str = "") -> str:
+    """TOML for a signed webhook channel named "hook" posting to `url`."""
+    return (f'[[alerts.channels]]\nname = "hook"\nkind = "webhook"\nurl = "{url}"\n'
+            f'secret_env = "RASHOMON_TEST_SECRET"\n{extra}')

@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,22 +21,9 @@ from rashomon.demo.receiver import Receiver
 from rashomon.demo.server import Reply, SampleSite
 from rashomon.store import Store
 from rashomon.store.lock import StoreLock
-from tests.sites import site_settings, start_site
-from tests.test_end_to_end import ENV, webhook
+from tests.sites import ENV, site_settings, webhook
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def site() -> Iterator[SampleSite]:
-    with start_site() as running:
-        yield running
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with Receiver() as running:
-        yield running
 
 
 def test_schedule_runs_a_first_cycle_then_each_source_on_its_interval(

@@ -7,14 +7,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,19 +24,9 @@ from rashomon.demo.receiver import Received, Receiver
 from rashomon.demo.receiver import Reply as Answer
 from rashomon.demo.server import SITE_ROOT, Reply, SampleSite
 from rashomon.store import Store
-from tests.sites import site_settings, start_site
+from tests.sites import ENV, SECRET, site_settings, webhook
 
 pytestmark = pytest.mark.slow
-
-SECRET = "whsec_" + base64.b64encode(b"end-to-end test secret").decode()
-ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "COLUMNS": "200",
-       "RASHOMON_TEST_SECRET": SECRET}
-
-
-def webhook(url: str, extra: str = "") -> str:
-    return (f'[[alerts.channels]]\nname = "hook"\nkind = "webhook"\nurl = "{url}"\n'
-            f'secret_env = "RASHOMON_TEST_SECRET"\n{extra}')
-
 
 def rashomon(config: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "rashomon", "--config", str(config), *args],
@@ -60,18 +48,6 @@ def verified(item: Received) -> bool:
 NO_READOUT_YET = ('<html><body><div id="list"><div class="item"><div class="tit">'
                   '<a href="https://english.news.cn/20220615/0f/c.html">Floods in Guangxi</a>'
                   '</div><div class="time">2022-06-15 18:00:00</div></div></div></body></html>')
-
-
-@pytest.fixture
-def site() -> Iterator[SampleSite]:
-    with start_site() as running:
-        yield running
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with Receiver() as running:
-        yield running
 
 
 def test_one_cycle_alerts_exactly_what_diverges_and_a_rerun_sends_nothing(

@@ -9,8 +9,8 @@ from parsel import Selector
 
 from crawler import extract
 from crawler.links import rebase
-from crawler.middlewares import retry_after
 from crawler.spiders.base import drop_trailing
+from rashomon.http import retry_after
 from rashomon.settings import load_settings
 
 KREMLIN_PARAGRAPH = (
@@ -87,7 +87,8 @@ def test_links_on_known_hosts_are_rebased_onto_base_url(href: str, expected: str
 
 def test_retry_after_in_seconds_or_http_date() -> None:
     now = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
-    assert retry_after(b"7", default=1.0) == 7.0
-    assert retry_after(b"Thu, 01 Jan 2026 12:00:30 GMT", default=1.0, now=now) == 30.0
-    assert retry_after(None, default=4.0) == 4.0
-    assert retry_after(b"soon", default=4.0) == 4.0
+    assert retry_after("7", now) == 7.0
+    assert retry_after("Thu, 01 Jan 2026 12:00:30 GMT", now) == 30.0
+    assert retry_after("Thu, 01 Jan 2026 11:00:00 GMT", now) == 0.0
+    assert retry_after(None, now) is None
+    assert retry_after("soon", now) is None

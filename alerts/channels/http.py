@@ -10,12 +10,12 @@ Messages never contain the URL (it is a secret for Slack).
 from __future__ import annotations
 
 from datetime import datetime
-from email.utils import parsedate_to_datetime
 
 import httpx
 
 from alerts.channels.base import Sent
 from rashomon.errors import PermanentDelivery, RetryableDelivery
+from rashomon.http import retry_after
 
 SNIPPET = 200
 
@@ -65,17 +65,3 @@ def outcome(response: httpx.Response, now: datetime) -> Sent:
 def _snippet(response: httpx.Response) -> str:
     text = " ".join(response.text.split())[:SNIPPET]
     return f": {text}" if text else ""
-
-
-def retry_after(value: str | None, now: datetime) -> float | None:
-    """Seconds to wait from a Retry-After header (delay-seconds or HTTP-date); None if absent."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (moment - now).total_seconds()) if moment.tzinfo else None

@@ -15,9 +15,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from parsel import Selector, SelectorList
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.http import Request, Response
+from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler import extract
@@ -84,6 +85,24 @@ class SourceSpider(scrapy.Spider):
 
     def link(self, href: str | None, response: Response) -> str | None:
         return None if href is None else rebase(self.source, href, response.url)
+
+    def listing_items(self, response: TextResponse) -> SelectorList[Selector] | None:
+        """The entries of a fresh listing page; None for a 304 or for a page that matches no
+        entry selector (a counted parse failure)."""
+        if not self.fresh(response):
+            return None
+        items = extract.first_match(response, self.source.selectors["listing_item"])
+        if not items:
+            self.fail(response.url, "no listing items matched")
+            return None
+        return items
+
+    def entry_link(self, item: Selector, response: Response) -> str | None:
+        return self.link(extract.first_text(item, self.source.selectors["listing_link"]),
+                         response)
+
+    def entry_title(self, item: Selector) -> str:
+        return extract.first_text(item, self.source.selectors.get("listing_title", [])) or ""
 
     def follows(self, title: str) -> bool:
         """Whether a listing entry is worth fetching (config `follow`; empty follows all)."""

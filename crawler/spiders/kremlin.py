@@ -117,15 +117,11 @@ class KremlinSpider(SourceSpider):
                                      self.parse_listing, page=1)
 
     def parse_listing(self, response: TextResponse, page: int) -> Iterator[Request]:
-        if not self.fresh(response):
-            return
-        items = extract.first_match(response, self.source.selectors["listing_item"])
-        if not items:
-            self.fail(response.url, "no listing items matched")
+        items = self.listing_items(response)
+        if items is None:
             return
         for item in items:
-            href = extract.first_text(item, self.source.selectors["listing_link"])
-            request = self.article_request(self.link(href, response), self.parse_article)
+            request = self.article_request(self.entry_link(item, response), self.parse_article)
             if request is not None:
                 yield request
         self.remember(response)

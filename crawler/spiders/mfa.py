@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from parsel import Selector, SelectorList
 from scrapy.http import Request, Response, TextResponse
 
-from crawler import extract
 from crawler.spiders.base import SourceSpider
 from rashomon.models import Document
 
@@ -30,11 +29,8 @@ class MfaSpider(SourceSpider):
                                      self.parse_listing, page=0)
 
     def parse_listing(self, response: TextResponse, page: int) -> Iterator[Request]:
-        if not self.fresh(response):
-            return
-        items = extract.first_match(response, self.source.selectors["listing_item"])
-        if not items:
-            self.fail(response.url, "no listing items matched")
+        items = self.listing_items(response)
+        if items is None:
             return
         yield from self.articles(items, response)
         self.remember(response)
@@ -42,11 +38,9 @@ class MfaSpider(SourceSpider):
 
     def articles(self, items: SelectorList[Selector], response: Response) -> Iterator[Request]:
         for item in items:
-            title = extract.first_text(item, self.source.selectors["listing_title"]) or ""
-            if not self.follows(title):
+            if not self.follows(self.entry_title(item)):
                 continue
-            href = extract.first_text(item, self.source.selectors["listing_link"])
-            request = self.article_request(self.link(href, response), self.parse_article)
+            request = self.article_request(self.entry_link(item, response), self.parse_article)
             if request is not None:
                 yield request
 

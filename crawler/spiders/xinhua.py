@@ -15,7 +15,6 @@ from typing import Any
 
 from scrapy.http import Request, Response, TextResponse
 
-from crawler import extract
 from crawler.spiders.base import SourceSpider
 
 ARTICLE_ID = re.compile(r"/([0-9a-f]{32})/c\.html?$|/c_(\d+)\.html?$")
@@ -31,17 +30,11 @@ class XinhuaSpider(SourceSpider):
             yield self.discovery_request(self.source.url(path), self.parse_datasource)
 
     def parse_listing(self, response: TextResponse) -> Iterator[Request]:
-        if not self.fresh(response):
-            return
-        items = extract.first_match(response, self.source.selectors["listing_item"])
-        if not items:
-            self.fail(response.url, "no listing items matched")
+        items = self.listing_items(response)
+        if items is None:
             return
         for item in items:
-            yield from self.follow_entry(
-                extract.first_text(item, self.source.selectors["listing_link"]),
-                extract.first_text(item, self.source.selectors["listing_title"]) or "",
-                response)
+            yield from self.follow_entry(self.entry_link(item, response), self.entry_title(item))
         self.remember(response)
 
     def parse_datasource(self, response: Response) -> Iterator[Request]:
@@ -52,14 +45,14 @@ class XinhuaSpider(SourceSpider):
             self.fail(response.url, "not a Xinhua data source (no 'datasource' list)")
             return
         for entry in entries:
-            yield from self.follow_entry(entry.get("publishUrl"), str(entry.get("title", "")),
-                                         response)
+            url = self.link(entry.get("publishUrl"), response)
+            yield from self.follow_entry(url, str(entry.get("title", "")))
         self.remember(response)
 
-    def follow_entry(self, href: str | None, title: str, response: Response) -> Iterator[Request]:
+    def follow_entry(self, url: str | None, title: str) -> Iterator[Request]:
         if not self.follows(title):
             return
-        request = self.article_request(self.link(href, response), self.parse_article)
+        request = self.article_request(url, self.parse_article)
         if request is not None:
             yield request
 

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from rashomon.configmodel import ConfigModel
 
 Terms = dict[str, list[str]]
 CALL_TYPES = ("video", "phone", "talks")
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Term(_Model):
+class Term(ConfigModel):
     """One term of office; `end` empty while the leader is in office."""
 
     start: date
@@ -30,7 +28,7 @@ class Term(_Model):
         return self.start <= day and (self.end is None or day < self.end)
 
 
-class Leader(_Model):
+class Leader(ConfigModel):
     """A leader: `names` matched as written (Russian: list every form); `titles` ("President of
     China", "Председател КНР") are matched like topic terms and name whoever held office that day.
     """
@@ -45,7 +43,7 @@ class Leader(_Model):
         return any(term.covers(day) for term in self.terms)
 
 
-class Topic(_Model):
+class Topic(ConfigModel):
     """A language-free topic id with terms per language; `watched` topics can raise alerts."""
 
     label: str
@@ -53,7 +51,7 @@ class Topic(_Model):
     terms: Terms = {}
 
 
-class FramingPair(_Model):
+class FramingPair(ConfigModel):
     """One side names topic `a` where the other names topic `b`."""
 
     a: str
@@ -61,7 +59,7 @@ class FramingPair(_Model):
     label: str
 
 
-class Initiator(_Model):
+class Initiator(ConfigModel):
     """Who asked for the call: `before` phrases precede the initiator ("at the request of"),
     `receiver` phrases follow the one who was asked ("应约"), `latter` phrases point back at the
     leader named last ("at the request of the latter")."""
@@ -71,7 +69,7 @@ class Initiator(_Model):
     latter: Terms = {}
 
 
-class AnalysisConfig(_Model):
+class AnalysisConfig(ConfigModel):
     match_window_hours: float = Field(36, gt=0)
     one_sided_after_hours: float = Field(24, ge=0)
     min_divergent_topics: int = Field(1, ge=1)
