@@ -19,7 +19,7 @@ from rich.console import Console
 
 from alerts.service import AlertService
 from rashomon import views
-from rashomon.backfill import BACKFILL_TIMEOUT, backfill_progress
+from rashomon.backfill import BACKFILL_TIMEOUT, backfill_progress, check_backfill
 from rashomon.crawl import run_crawl
 from rashomon.daemon import Daemon, Pipeline, run_once
 from rashomon.errors import RashomonError
@@ -96,6 +96,7 @@ def backfill(
 ) -> None:
     """Walk a source's archive back to SINCE; Ctrl-C stops it, running it again resumes."""
     settings, store = ctx.obj.settings, ctx.obj.store
+    check_backfill(settings.source(source_id))
     with backfill_progress(since.date()) as on_event:
         outcomes = run_crawl(settings, store, [source_id], mode="backfill", since=since.date(),
                              on_event=on_event, timeout=BACKFILL_TIMEOUT)

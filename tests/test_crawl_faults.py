@@ -141,3 +141,28 @@ def _cli(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "rashomon", "--config", str(config), *args],
                           capture_output=True, text=True, timeout=120,
                           env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
+
+
+def test_mfa_backfill_walks_listing_pages_until_since(tmp_path: Path) -> None:
+    with start_site() as site:
+        walks = {}
+        for since in (date(2022, 6, 1), date(2023, 1, 1)):
+            folder = tmp_path / str(since)
+            folder.mkdir()
+            settings, _ = site_settings(site, folder, sources=["mfa_en"], press=[])
+            store = Store.open(settings.store.url)
+            events: list[dict[str, object]] = []
+            run_crawl(settings, store, ["mfa_en"], mode="backfill", since=since,
+                      on_event=events.append)
+            years = {d.published_at.year for d in store.documents()}
+            walks[since.year] = ([(e["page"], e["done"]) for e in events], years)
+    assert walks[2022] == ([(1, False), (2, True)], {2022, 2024})  # to the archive's end
+    assert walks[2023] == ([(1, True)], {2024})  # page 1 already reaches 2022: stop there
+
+
+def test_backfill_of_a_family_without_archive_is_refused(tmp_path: Path) -> None:
+    with start_site() as site:
+        _, config = site_settings(site, tmp_path, sources=["xinhua_en"], press=[])
+        result = _cli(config, "backfill", "xinhua_en", "--since", "2020-01-01")
+    assert result.returncode == 1
+    assert "has no archive to walk" in result.stderr and "kremlin, mfa" in result.stderr

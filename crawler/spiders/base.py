@@ -28,6 +28,7 @@ from rashomon.settings import Source
 from rashomon.store import Store
 
 Emit = Callable[[dict[str, Any]], None]
+BACKFILL_CURSOR = "backfill"
 STATUS_PREFIX = "downloader/response_status_count/"
 
 
@@ -35,6 +36,7 @@ class SourceSpider(scrapy.Spider):
     """Crawls one source. Subclasses implement `discover()` for their site family."""
 
     family = ""
+    can_backfill = False  # whether the family has an archive to walk (`rashomon backfill`)
 
     def __init__(self, source: Source, store: Store, run_id: str, mode: str = "crawl",
                  since: date | None = None, max_pages: int = 1, emit: Emit | None = None,
@@ -107,6 +109,31 @@ class SourceSpider(scrapy.Spider):
     def follows(self, title: str) -> bool:
         """Whether a listing entry is worth fetching (config `follow`; empty follows all)."""
         return not self.source.follow or any(re.search(p, title) for p in self.source.follow)
+
+    # ------------------------------------------------------------------ backfill
+    def resume_from(self) -> str | None:
+        """Where a stopped backfill to the same `since` left off, if anywhere."""
+        saved = self.store.cursor(self.source.id, BACKFILL_CURSOR)
+        return saved[0] if saved and saved[1] == str(self.since) else None
+
+    def in_range(self, day: date | None) -> bool:
+        """Whether a document of `day` belongs to this crawl (a backfill stops at `since`)."""
+        return self.since is None or day is None or day >= self.since
+
+    def backfill_step(self, page: int, oldest: date | None, following: str | None) -> bool:
+        """Record one archive page; True when the walk goes on to `following`.
+
+        The position is saved after every page, so a stopped backfill resumes from it.
+        """
+        goes_on = following is not None and self.in_range(oldest)
+        if goes_on:
+            self.store.save_cursor(self.source.id, BACKFILL_CURSOR, str(following),
+                                   str(self.since))
+        else:
+            self.store.clear_cursor(self.source.id, BACKFILL_CURSOR)
+        self.emit({"event": "progress", "source": self.source.id, "page": page,
+                   "oldest": oldest.isoformat() if oldest else None, "done": not goes_on})
+        return goes_on
 
     # ------------------------------------------------------------------ bookkeeping
     def fresh(self, response: Response) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
 from scrapy.http import Request, Response, TextResponse
@@ -21,24 +20,19 @@ from rashomon.errors import ParseError
 from rashomon.models import Document
 
 EVENT_ID = re.compile(r"/(\d+)/?$")
-CURSOR = "backfill"
 
 
 class KremlinSpider(SourceSpider):
     family = "kremlin"
+    can_backfill = True
 
     def discover(self) -> Iterator[Request]:
         if self.mode == "backfill":
-            yield self.discovery_request(self.backfill_start(), self.parse_feed, page=1)
+            start = self.resume_from() or self.source.url(self.source.path_list("feed")[0])
+            yield self.discovery_request(start, self.parse_feed, page=1)
             return
         for path in self.source.path_list("feed"):
             yield self.discovery_request(self.source.url(path), self.parse_feed)
-
-    def backfill_start(self) -> str:
-        saved = self.store.cursor(self.source.id, CURSOR)
-        if saved and saved[1] == str(self.since):
-            return saved[0]
-        return self.source.url(self.source.path_list("feed")[0])
 
     # ------------------------------------------------------------------ feed
     def parse_feed(self, response: Response, page: int = 0) -> Iterator[Any]:
@@ -58,13 +52,10 @@ class KremlinSpider(SourceSpider):
 
     def keep(self, documents: list[Document | Request | None]) -> Iterator[Any]:
         for item in documents:
-            if isinstance(item, Document) and not self.in_range(item):
+            if isinstance(item, Document) and not self.in_range(item.published_at.date()):
                 continue
             if item is not None:
                 yield item
-
-    def in_range(self, doc: Document) -> bool:
-        return self.since is None or doc.published_at.date() >= self.since
 
     def entry_document(self, entry: Any, response: Response) -> Document | Request | None:
         """A document from the entry's own HTML, or a request for the article page."""
@@ -90,22 +81,12 @@ class KremlinSpider(SourceSpider):
 
     def next_backfill_page(self, parsed: Any, documents: list[Any], response: Response,
                            page: int) -> Iterator[Request]:
-        """Page back until the entries are older than `since`; save the position each page."""
-        dated = [doc.published_at for doc in documents if isinstance(doc, Document)]
-        oldest = min(dated, default=None)
-        following = feeds.next_page(parsed)
-        self.emit({"event": "progress", "source": self.source.id, "page": page,
-                   "oldest": oldest.isoformat() if oldest else None})
-        if following and (oldest is None or self.in_range_time(oldest)):
-            next_url = self.link(following, response)
-            if next_url:
-                self.store.save_cursor(self.source.id, CURSOR, next_url, str(self.since))
-                yield self.discovery_request(next_url, self.parse_feed, page=page + 1)
-                return
-        self.store.clear_cursor(self.source.id, CURSOR)
-
-    def in_range_time(self, stamp: datetime) -> bool:
-        return self.since is None or stamp.date() >= self.since
+        """Page back through `link rel="next"` until the entries are older than `since`."""
+        oldest = min((d.published_at.date() for d in documents if isinstance(d, Document)),
+                     default=None)
+        following = self.link(feeds.next_page(parsed), response)
+        if self.backfill_step(page, oldest, following):
+            yield self.discovery_request(str(following), self.parse_feed, page=page + 1)
 
     # ------------------------------------------------------------------ listing (fallback)
     def fallback(self, url: str) -> Iterator[Request]:

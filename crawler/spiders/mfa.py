@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from parsel import Selector, SelectorList
 from scrapy.http import Request, Response, TextResponse
 
+from crawler import extract
 from crawler.spiders.base import SourceSpider
 from rashomon.models import Document
 
@@ -23,34 +23,48 @@ ARTICLE_ID = re.compile(r"/t(\d{8}_\d+)\.s?html?$")
 
 class MfaSpider(SourceSpider):
     family = "mfa"
+    can_backfill = True
 
     def discover(self) -> Iterator[Request]:
-        yield self.discovery_request(self.source.url(self.source.path("listing")),
-                                     self.parse_listing, page=0)
+        page = int(self.resume_from() or 0) if self.mode == "backfill" else 0
+        yield self.discovery_request(self.page_url(page), self.parse_listing, page=page)
+
+    def page_url(self, page: int) -> str:
+        """index.html, then index_1.html, index_2.html, …"""
+        if page == 0:
+            return self.source.url(self.source.path("listing"))
+        return self.source.url(self.source.path("listing_page").format(n=page))
 
     def parse_listing(self, response: TextResponse, page: int) -> Iterator[Request]:
         items = self.listing_items(response)
         if items is None:
             return
-        yield from self.articles(items, response)
+        entries = [(self.entry_link(item, response), self.entry_title(item)) for item in items]
+        yield from self.articles(entries)
         self.remember(response)
-        yield from self.next_listing(response, page)
+        yield from self.next_listing(response, page, [url for url, _ in entries])
 
-    def articles(self, items: SelectorList[Selector], response: Response) -> Iterator[Request]:
-        for item in items:
-            if not self.follows(self.entry_title(item)):
+    def articles(self, entries: list[tuple[str | None, str]]) -> Iterator[Request]:
+        for url, title in entries:
+            if not (self.follows(title) and self.in_range(extract.date_in_url(url or ""))):
                 continue
-            request = self.article_request(self.entry_link(item, response), self.parse_article)
+            request = self.article_request(url, self.parse_article)
             if request is not None:
                 yield request
 
-    def next_listing(self, response: Response, page: int) -> Iterator[Request]:
-        """index_1, index_2, … up to the page budget and the site's own page count."""
+    def next_listing(self, response: Response, page: int,
+                     urls: list[str | None]) -> Iterator[Request]:
+        """index_1, index_2, … up to the site's own page count and the page budget; a
+        backfill goes on until the articles (dated by URL) are older than `since`."""
         match = COUNT_PAGE.search(response.text)
-        pages = int(match[1]) if match else 1
-        if page + 1 < min(pages, self.page_budget()):
-            path = self.source.path("listing_page").format(n=page + 1)
-            yield self.discovery_request(self.source.url(path), self.parse_listing, page=page + 1)
+        more = page + 1 < min(int(match[1]) if match else 1, self.page_budget())
+        if self.mode == "backfill":
+            dates = [day for day in map(extract.date_in_url, filter(None, urls)) if day]
+            more = self.backfill_step(page + 1, min(dates, default=None),
+                                      str(page + 1) if more else None)
+        if more:
+            yield self.discovery_request(self.page_url(page + 1), self.parse_listing,
+                                         page=page + 1)
 
     def page_budget(self) -> int:
         return 10_000 if self.mode == "backfill" else self.max_pages
