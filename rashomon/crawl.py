@@ -36,7 +36,8 @@ def run_crawl(settings: Settings, store: Store, source_ids: list[str], *, mode: 
               cancel: threading.Event | None = None) -> list[CrawlOutcome]:
     """Crawl `source_ids` once in a child process; one outcome per source, in that order.
 
-    `cancel` (set on shutdown) ends the child early; its sources are recorded as failed.
+    `cancel` (set on shutdown) ends the child early; its unfinished sources are reported
+    as cancelled but not recorded: a shutdown is not the source's failure.
     """
     for source_id in source_ids:
         settings.source(source_id)  # unknown ids fail here, with the list of known ones
@@ -46,7 +47,8 @@ def run_crawl(settings: Settings, store: Store, source_ids: list[str], *, mode: 
            "log_level": log_level}
     started = datetime.now(UTC)
     problem = _run_child(job, timeout or settings.crawl.crawl_timeout, on_event, cancel)
-    return _outcomes(store, source_ids, run_id, started, problem, mode)
+    record = cancel is None or not cancel.is_set()
+    return _outcomes(store, source_ids, run_id, started, problem, mode, record)
 
 
 def _run_child(job: dict[str, Any], timeout: float, on_event: OnEvent | None,
@@ -137,14 +139,16 @@ def _exit_problem(code: int, stderr: IO[bytes]) -> str:
 
 
 def _outcomes(store: Store, source_ids: list[str], run_id: str, started: datetime,
-              problem: str | None, mode: str) -> list[CrawlOutcome]:
-    """What the child recorded, plus a failed outcome for each source it did not report."""
+              problem: str | None, mode: str, record: bool = True) -> list[CrawlOutcome]:
+    """What the child recorded, plus a failed outcome for each source it did not report
+    (written to the store when `record`)."""
     recorded = {outcome.source_id: outcome for outcome in store.crawls(run_id=run_id)}
     for source_id in source_ids:
         if source_id not in recorded:
             missing = CrawlOutcome(source_id=source_id, started_at=started,
                                    finished_at=datetime.now(UTC),
                                    error=problem or "the crawl process reported nothing")
-            store.record_crawl(missing, run_id, mode)
+            if record:
+                store.record_crawl(missing, run_id, mode)
             recorded[source_id] = missing
     return [recorded[source_id] for source_id in source_ids]

@@ -38,6 +38,7 @@ log = logging.getLogger("rashomon.daemon")
 Clock = Callable[[], datetime]
 DELIVERY_EVERY = 30.0  # seconds between delivery passes (retries that came due)
 MAX_JITTER = 60.0  # seconds: spread the sources' crawls, never more than this
+STAGGER = 5.0  # seconds between the sources' first scheduled crawls (jitter applies after)
 ALERT_MARK = ("pipeline", "calls_alerted_until")  # cursor: calls changed before it are alerted
 
 
@@ -162,10 +163,11 @@ class Daemon:
         ids = [source.id for source in sources]
         self.scheduler.add_job(self.pipeline.cycle, "date", run_date=now, args=[ids],
                                id="startup", name="first full cycle")
-        for source in sources:
+        for number, source in enumerate(sources):
+            first = now + timedelta(minutes=source.interval_minutes, seconds=number * STAGGER)
             self.scheduler.add_job(self.pipeline.cycle, _interval(source), args=[[source.id]],
                                    id=f"crawl:{source.id}", name=f"crawl {source.id}",
-                                   next_run_time=now + timedelta(minutes=source.interval_minutes))
+                                   next_run_time=first)
         self.scheduler.add_job(self.pipeline.deliver, "interval", seconds=DELIVERY_EVERY,
                                id="deliver", name="deliver due alerts")
         self.scheduler.add_job(self._renew_lock, "interval", seconds=self.lock.lease.seconds / 3,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -166,3 +167,17 @@ def test_backfill_of_a_family_without_archive_is_refused(tmp_path: Path) -> None
         result = _cli(config, "backfill", "xinhua_en", "--since", "2020-01-01")
     assert result.returncode == 1
     assert "has no archive to walk" in result.stderr and "kremlin, mfa" in result.stderr
+
+
+def test_a_crawl_cancelled_by_shutdown_is_not_held_against_the_source(tmp_path: Path) -> None:
+    with start_site() as site:
+        settings, _ = site_settings(site, tmp_path, sources=[], press=["press_demo"])
+        site.script("/press_demo/rss.xml", [Reply(429, {"Retry-After": "60"})])
+        store = Store.open(settings.store.url)
+        cancel = threading.Event()
+        threading.Timer(2.0, cancel.set).start()
+        started = time.monotonic()
+        [outcome] = run_crawl(settings, store, ["press_demo"], cancel=cancel)
+    assert time.monotonic() - started < 10
+    assert outcome.error == "crawl cancelled (shutting down)"
+    assert store.crawls(source_id="press_demo") == []  # no failure on the source's record

@@ -44,6 +44,8 @@ def test_schedule_runs_a_first_cycle_then_each_source_on_its_interval(
     assert kremlin.trigger.interval == timedelta(minutes=10)
     assert 0 < kremlin.trigger.jitter <= 60
     assert kremlin.next_run_time == NOW + timedelta(minutes=10)
+    mfa = jobs["crawl:mfa_en"]
+    assert mfa.next_run_time == NOW + timedelta(minutes=15, seconds=5)  # staggered
     assert jobs["startup"].next_run_time == NOW
     assert jobs["crawl:mfa_en"].trigger.interval == timedelta(minutes=15)
     assert kremlin.coalesce and kremlin.max_instances == 1 and kremlin.misfire_grace_time >= 600

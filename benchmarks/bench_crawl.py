@@ -1,0 +1,107 @@
+"""The crawler's cost against the sample site (served on 127.0.0.1 by this process).
+
+One crawl = all seven sample sources in one child process, as a daemon cycle runs it. The
+first crawl of an empty store fetches listings, feeds and articles; the second is conditional
+(listings and feeds answer 304, stored articles are not fetched again). Median of 5 runs each,
+each run on a new store. The fixed cost of a crawl child is a crawl of one source answered 304;
+the part of it that is only starting Python and importing Scrapy is timed on its own.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from benchmarks.support import median
+from rashomon.crawl import run_crawl
+from rashomon.demo.sample import sample_config
+from rashomon.demo.server import SampleSite
+from rashomon.models import CrawlOutcome
+from rashomon.settings import Settings, load_settings
+from rashomon.store import Store
+
+RUNS = 5
+ONE_SOURCE = "kremlin_en"
+
+
+class Crawl:
+    """The figures of one `run_crawl` call."""
+
+    def __init__(self, seconds: float, outcomes: list[CrawlOutcome]) -> None:
+        self.seconds = seconds
+        self.pages = sum(outcome.requests for outcome in outcomes)
+        self.stored = sum(outcome.items_stored for outcome in outcomes)
+        self.ok = all(outcome.ok for outcome in outcomes)
+        self.statuses: Counter[str] = Counter()
+        for outcome in outcomes:
+            self.statuses.update(outcome.responses)
+
+
+def timed(settings: Settings, store: Store, ids: list[str]) -> Crawl:
+    start = time.perf_counter()
+    outcomes = run_crawl(settings, store, ids)
+    return Crawl(time.perf_counter() - start, outcomes)
+
+
+def one_run(site: SampleSite, folder: Path, number: int) -> tuple[Crawl, Crawl, Crawl]:
+    """First crawl, conditional crawl, then one source alone (304), on a new store."""
+    config = folder / f"crawl-{number}.toml"
+    config.write_text(sample_config(site.origin, f"sqlite:///{folder / f'crawl-{number}.db'}"),
+                      encoding="utf-8")
+    settings = load_settings(config, env={})
+    store = Store.open(settings.store.url)
+    ids = [source.id for source in settings.enabled_sources()]
+    try:
+        return (timed(settings, store, ids), timed(settings, store, ids),
+                timed(settings, store, [ONE_SOURCE]))
+    finally:
+        store.close()
+
+
+def import_seconds() -> float:
+    """A new Python process that imports the crawl child's code and exits, median of 5."""
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import crawler.runner"], check=True, timeout=60)
+        times.append(time.perf_counter() - start)
+    return median(times)
+
+
+def line(label: str, crawls: list[Crawl]) -> str:
+    seconds = median([crawl.seconds for crawl in crawls])
+    pages = median([crawl.pages for crawl in crawls])
+    stored = median([crawl.stored for crawl in crawls])
+    statuses = " ".join(f"{code}×{count}" for code, count in sorted(crawls[0].statuses.items()))
+    failed = sum(not crawl.ok for crawl in crawls)
+    return (f"crawl: {label}: {seconds:5.2f} s per crawl, {pages:.0f} pages ({statuses}), "
+            f"{stored:.0f} documents stored, {pages / seconds:5.1f} pages/s "
+            f"(median of {len(crawls)}; min {min(c.seconds for c in crawls):.2f} s, "
+            f"max {max(c.seconds for c in crawls):.2f} s{f'; {failed} not ok' if failed else ''})")
+
+
+def main() -> None:
+    firsts, seconds, singles = [], [], []
+    with SampleSite() as site, tempfile.TemporaryDirectory() as tmp:
+        for number in range(RUNS):
+            first, second, single = one_run(site, Path(tmp), number)
+            firsts.append(first)
+            seconds.append(second)
+            singles.append(single)
+    print(line("first crawl of 7 sources, one child", firsts), flush=True)
+    print(line("second crawl (conditional)          ", seconds), flush=True)
+    print(line(f"one source ({ONE_SOURCE}, 304)       ", singles), flush=True)
+    fixed = median([crawl.seconds for crawl in singles])
+    imports = import_seconds()
+    print(f"crawl: fixed cost of a crawl child ≈ {fixed:.2f} s (a one-source crawl answered "
+          f"304), of which {imports:.2f} s is starting Python and importing the crawler; the "
+          f"conditional crawl of all 7 sources costs {median([c.seconds for c in seconds]):.2f} s",
+          flush=True)
+
+
+if __name__ == "__main__":
+    main()
