@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from rashomon.crawl import run_crawl
-from rashomon.demo.server import Headers
+from rashomon.demo.server import Headers, Reply
 from rashomon.models import CrawlOutcome, Document
 from rashomon.store import Store
 from tests.sites import site_settings, start_site
@@ -63,9 +63,9 @@ def test_kremlin_feed_entry_is_parsed_with_tooltips_removed(crawled: Crawled) ->
     doc = crawled.by_id("kremlin_en", "68656")
     assert doc.title.startswith("Telephone conversation with")
     assert doc.published_at == datetime(2022, 6, 15, 11, 40, tzinfo=UTC)
-    text = doc.text
-    assert "Xi Jinping" in text
-    assert "Chairman of the People's Republic of China Xi Jinping" not in text
+    greeting = next(p for p in doc.paragraphs if "warmly congratulated" in p)
+    assert greeting == ("Vladimir Putin warmly congratulated Xi Jinping on his birthday and "
+                        "wished him good health and every success in his work.")  # no tooltip
     assert doc.url == crawled.site.base_url("kremlin_en") + "/events/president/news/68656"
 
 
@@ -147,3 +147,26 @@ def test_edited_readout_is_kept_as_a_new_version(tmp_path: Path) -> None:
         url = site.base_url("kremlin_en") + "/events/president/news/68656"
         versions = store.versions(url)
     assert [v.version for v in versions] == [1, 2]
+
+
+def test_kremlin_article_pages_when_the_feed_is_down(tmp_path: Path) -> None:
+    """The listing fallback parses article pages: a date-only `datetime` attribute plus the
+    time text gives the right UTC time; tooltips, share blocks and bottom meta are dropped."""
+    with start_site() as site:
+        settings, _ = site_settings(site, tmp_path, sources=["kremlin_en"], press=[])
+        feed = "/kremlin_en/events/president/news/feed"
+        site.script(feed, [Reply(500)] * (1 + settings.crawl.max_retries))
+        store = Store.open(settings.store.url)
+        [outcome] = run_crawl(settings, store, ["kremlin_en"])
+        paths = [r.path for r in site.requests]
+    assert "/kremlin_en/events/president/news" in paths  # the listing
+    assert "/kremlin_en/events/president/news/68656" in paths  # the article page itself
+    assert outcome.parse_failures == 0 and outcome.error is None
+    doc = next(d for d in store.documents() if d.external_id == "68656")
+    assert doc.published_at == datetime(2022, 6, 15, 11, 40, tzinfo=UTC)  # 14:40 Moscow
+    assert doc.title == "Telephone conversation with President of China Xi Jinping"
+    assert doc.summary and doc.paragraphs[0] == doc.summary  # the lead opens the text
+    assert doc.paragraphs[1] == ("Vladimir Putin warmly congratulated Xi Jinping on his birthday "
+                                 "and wished him good health and every success in his work.")
+    assert doc.tags == ("Foreign policy", "China")
+    assert not any("See also" in p or "Publication" in p or "Share" in p for p in doc.paragraphs)
