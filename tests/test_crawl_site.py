@@ -170,3 +170,20 @@ def test_kremlin_article_pages_when_the_feed_is_down(tmp_path: Path) -> None:
                                  "and wished him good health and every success in his work.")
     assert doc.tags == ("Foreign policy", "China")
     assert not any("See also" in p or "Publication" in p or "Share" in p for p in doc.paragraphs)
+
+
+def test_a_deleted_mfa_page_is_not_fetched_again(tmp_path: Path) -> None:
+    with start_site() as site:
+        settings, _ = site_settings(site, tmp_path, sources=["mfa_en"], press=[])
+        store = Store.open(settings.store.url)
+        run_crawl(settings, store, ["mfa_en"])
+        deleted = "/mfa_en/eng/xw/zyxw/202206/t20220616_10704000.html"
+        assert [r.status for r in site.requests_to(deleted)] == [302]
+        listing = "/mfa_en/eng/xw/zyxw/index.html"
+        changed = site.answer("GET", listing, Headers()).body + b"\n<!-- updated -->\n"
+        site.put(listing, changed)  # the listing changes: its links are read again
+        site.clear_log()
+        [outcome] = run_crawl(settings, store, ["mfa_en"])
+        assert [r.status for r in site.requests_to(listing)] == [200]
+        assert site.requests_to(deleted) == []
+    assert outcome.ok and outcome.items_stored == 0

@@ -60,6 +60,14 @@ def test_documents_filters_and_counts(any_store: Store) -> None:
     assert any_store.has_url(make_document().url)
 
 
+def test_skipped_pages_count_as_known(any_store: Store) -> None:
+    any_store.skip_url("mfa_en", "https://www.mfa.gov.cn/eng/x/t1.html", "deleted")
+    any_store.skip_url("mfa_en", "https://www.mfa.gov.cn/eng/x/t1.html", "deleted")  # again
+    assert any_store.known_urls("mfa_en") == {"https://www.mfa.gov.cn/eng/x/t1.html"}
+    assert any_store.known_urls("mfa_zh") == set()
+    assert list(any_store.documents()) == []
+
+
 def test_crawl_outcomes_newest_first(any_store: Store) -> None:
     start = datetime(2026, 1, 1, tzinfo=UTC)
     for minutes in (0, 10):

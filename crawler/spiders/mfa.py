@@ -73,6 +73,7 @@ class MfaSpider(SourceSpider):
         if self.deleted(response):
             self.crawler.stats.inc_value("rashomon/deleted_pages")
             self.logger.info("deleted page (system page) skipped: %s", response.url)
+            self.store.skip_url(self.source.id, _requested_url(response), "deleted")
             return
         yield from super().parse_article(response, **hints)
 
@@ -84,3 +85,9 @@ class MfaSpider(SourceSpider):
     def external_id(self, url: str) -> str | None:
         match = ARTICLE_ID.search(url)
         return match[1] if match else None
+
+
+def _requested_url(response: Response) -> str:
+    """The article URL the listing linked to, before the redirect to the system page."""
+    chain = response.request.meta.get("redirect_urls", []) if response.request else []
+    return str(chain[0]) if chain else response.url

@@ -102,6 +102,15 @@ validators = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+skipped = Table(
+    "skipped",
+    metadata,
+    Column("url", String(1024), primary_key=True),
+    Column("source_id", String(64), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("seen_at", UTCDateTime, nullable=False),
+)
+
 cursors = Table(
     "cursors",
     metadata,

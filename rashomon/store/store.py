@@ -94,9 +94,17 @@ class Store:
             return conn.execute(query).first() is not None
 
     def known_urls(self, source_id: str) -> set[str]:
-        query = select(schema.documents.c.url).where(schema.documents.c.source_id == source_id)
+        """URLs not to fetch again: the source's stored documents and its skipped pages."""
+        stored = select(schema.documents.c.url).where(schema.documents.c.source_id == source_id)
+        skipped = select(schema.skipped.c.url).where(schema.skipped.c.source_id == source_id)
         with self.engine.connect() as conn:
-            return set(conn.execute(query.distinct()).scalars())
+            return set(conn.execute(stored.distinct()).scalars()) | set(
+                conn.execute(skipped).scalars())
+
+    def skip_url(self, source_id: str, url: str, reason: str) -> None:
+        """Remember a page that holds no document (a deleted article), so it is not refetched."""
+        values = {"source_id": source_id, "reason": reason, "seen_at": utcnow()}
+        self._upsert(schema.skipped, {"url": url}, values)
 
     def documents(
         self, *, since: datetime | None = None, after_id: int = 0, source_id: str | None = None
