@@ -182,3 +182,15 @@ class _silent_server:
         for conn in self.conns:
             conn.close()
         self.sock.close()
+
+
+def test_the_demo_shows_a_signed_alert_offline_and_sends_nothing_twice() -> None:
+    result = subprocess.run([sys.executable, "-m", "rashomon", "demo"], capture_output=True,
+                            text=True, timeout=180, env=ENV)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "The Slack message (Block Kit)" in out and '"blocks"' in out
+    assert "The webhook payload (schema_version 1)" in out and '"only_in"' in out
+    assert "verified with the shared secret: yes" in out
+    assert "2022-06-15: the accounts diverge" in out
+    assert "0 new deliveries" in out
