@@ -10,19 +10,22 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from alerts.outbox import Outbox
 from alerts.service import AlertService
+from alerts.views import outbox_table
 from rashomon import views
+from rashomon.analysis import diff, pipeline, report
 from rashomon.backfill import BACKFILL_TIMEOUT, backfill_progress, check_backfill
 from rashomon.crawl import run_crawl
 from rashomon.daemon import Daemon, Pipeline, run_once
-from rashomon.errors import RashomonError
+from rashomon.errors import DeliveryError, RashomonError
 from rashomon.logs import setup_logging
 from rashomon.settings import Settings, load_settings
 from rashomon.store import Store
@@ -112,8 +115,6 @@ def calls_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON array of calls.")] = False,
 ) -> None:
     """Leader calls: date, type, participants, sides present, divergences, one-sided."""
-    from rashomon.analysis import pipeline, report
-
     context: Context = ctx.obj
     now = pipeline.utcnow()
     pipeline.update_calls(context.store, context.settings, now)
@@ -127,8 +128,6 @@ def calls_command(
 @app.command("show")
 def show_command(ctx: typer.Context, call_id: Annotated[str, typer.Argument()]) -> None:
     """One call side by side: per topic ✓/✗ with the evidence, framing, press links."""
-    from rashomon.analysis import pipeline, report
-
     context: Context = ctx.obj
     now = pipeline.utcnow()
     pipeline.update_calls(context.store, context.settings, now)
@@ -144,14 +143,11 @@ def diff_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
 ) -> None:
     """Compare two accounts given as files, by topic (no store needed)."""
-    from rashomon.analysis import diff, report
-
     comparison = diff.compare_files(a, b, ctx.obj.settings)
     if as_json:
         typer.echo(report.dumps(comparison.to_json()))
     else:
         console.print(report.diff_view(comparison))
-
 
 
 # ---------------------------------------------------------------- deliver (alerts)
@@ -169,9 +165,6 @@ def alerts_list(
     """List the outbox: pending, sent and failed alerts, with the reasons of failures."""
     if ctx.invoked_subcommand is not None:
         return
-    from alerts.outbox import Outbox
-    from alerts.views import outbox_table
-
     outbox = Outbox(ctx.obj.store.engine)
     console.print(outbox_table(outbox.messages(status, limit), outbox.counts()))
 
@@ -183,10 +176,7 @@ def alerts_retry(
         metavar="[ID]", help="The failed alert to re-queue (default: every failed one).")] = None,
 ) -> None:
     """Put failed alerts back in the queue; the next delivery sends them."""
-    from alerts.outbox import Outbox
-    from alerts.service import utcnow
-
-    count = Outbox(ctx.obj.store.engine).requeue(utcnow(), message_id)
+    count = Outbox(ctx.obj.store.engine).requeue(datetime.now(UTC), message_id)
     console.print(f"{count} failed alert(s) re-queued")
     if message_id is not None and count == 0:
         err_console.print(f"rashomon: no failed alert with id {message_id}")
@@ -199,11 +189,6 @@ def test_webhook(
     name: Annotated[str, typer.Argument(help="The channel name from [[alerts.channels]].")],
 ) -> None:
     """Send a test message to channel NAME now and report the real HTTP outcome."""
-    import os
-
-    from alerts.service import AlertService
-    from rashomon.errors import DeliveryError
-
     with AlertService.from_settings(ctx.obj.store, ctx.obj.settings, env=os.environ) as service:
         try:
             sent = service.send_test(name)
