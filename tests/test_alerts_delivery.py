@@ -29,12 +29,6 @@ from tests.test_alerts_support import (
 )
 
 
-@pytest.fixture
-def receiver() -> Receiver:
-    with Receiver() as running:
-        yield running
-
-
 def accepted(receiver: Receiver) -> int:
     return sum(200 <= request.status < 300 for request in receiver.requests)
 

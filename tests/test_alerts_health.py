@@ -16,12 +16,6 @@ from tests.test_alerts_support import T0, FakeClock, crawl, service, settings, w
 BROKEN = {"error": "no feed or listing answered"}
 
 
-@pytest.fixture
-def receiver() -> Receiver:
-    with Receiver() as running:
-        yield running
-
-
 def record(store: Store, clock: FakeClock, **fields: object) -> None:
     clock.advance(minutes=10)
     store.record_crawl(crawl("kremlin_en", clock.now, **fields), run_id="test")  # type: ignore[arg-type]

@@ -16,12 +16,6 @@ TOKEN = "T00000000/B00000000/XXXXsecrettokenXXXX"
 SIGNING = "whsec_c2VjcmV0IHNpZ25pbmcga2V5"
 
 
-@pytest.fixture
-def receiver() -> Receiver:
-    with Receiver() as running:
-        yield running
-
-
 def channels(receiver: Receiver) -> tuple[dict, dict]:
     url = receiver.url + "/services/" + TOKEN
     env = {"SLACK_URL": url, "HOOK_URL": url + "/hook", "HOOK_SECRET": SIGNING}

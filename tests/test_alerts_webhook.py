@@ -45,12 +45,6 @@ def verify(request: Received, secret: str, tolerance: float = 300) -> dict:
     return json.loads(request.body)
 
 
-@pytest.fixture
-def receiver() -> Receiver:
-    with Receiver() as running:
-        yield running
-
-
 def deliver(store: Store, receiver: Receiver, secret: str, **extra: object) -> Received:
     config = settings(webhook(receiver.url, secret_env="HOOK_SECRET", **extra))
     with service(store, config, env={"HOOK_SECRET": secret}, real_time=True) as alerts:

@@ -18,12 +18,6 @@ TOKEN = "T00000000/B00000000/XXXXsecrettokenXXXX"
 SIGNING = "whsec_c2VjcmV0IHNpZ25pbmcga2V5"
 
 
-@pytest.fixture
-def receiver() -> Receiver:
-    with Receiver() as running:
-        yield running
-
-
 @pytest.fixture(autouse=True)
 def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
     """Rich wraps at the terminal's width (80 under xdist): wide enough for whole reasons."""

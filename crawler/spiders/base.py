@@ -21,8 +21,9 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawler import extract
+from crawler import extract, feeds
 from crawler.links import rebase
+from rashomon.errors import ParseError
 from rashomon.models import CrawlOutcome, Document
 from rashomon.settings import Source
 from rashomon.store import Store
@@ -140,6 +141,17 @@ class SourceSpider(scrapy.Spider):
         """Note a discovery response; False when it is a 304 (nothing changed since last time)."""
         self.discovered = True
         return response.status != 304
+
+    def read_feed(self, response: Response) -> Any | None:
+        """A fresh, well-formed RSS/Atom feed; None for a 304, or for a broken feed (counted
+        as a parse failure)."""
+        if not self.fresh(response):
+            return None
+        try:
+            return feeds.parse_feed(response.body, response.url)
+        except ParseError as exc:
+            self.fail(response.url, exc.problem)
+            return None
 
     def remember(self, response: Response) -> None:
         """Keep the validators of a page we parsed, for the next conditional GET."""

@@ -16,7 +16,6 @@ from scrapy.http import Request, Response, TextResponse
 
 from crawler import extract, feeds
 from crawler.spiders.base import SourceSpider
-from rashomon.errors import ParseError
 from rashomon.models import Document
 
 EVENT_ID = re.compile(r"/(\d+)/?$")
@@ -36,13 +35,10 @@ class KremlinSpider(SourceSpider):
 
     # ------------------------------------------------------------------ feed
     def parse_feed(self, response: Response, page: int = 0) -> Iterator[Any]:
-        if not self.fresh(response):
-            return
-        try:
-            parsed = feeds.parse_feed(response.body, response.url)
-        except ParseError as exc:
-            self.fail(response.url, exc.problem)
-            yield from self.fallback(response.url)
+        parsed = self.read_feed(response)
+        if parsed is None:
+            if response.status != 304:
+                yield from self.fallback(response.url)
             return
         documents = [self.entry_document(entry, response) for entry in parsed.entries]
         yield from self.keep(documents)

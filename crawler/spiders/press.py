@@ -13,7 +13,6 @@ from scrapy.http import Request, Response
 
 from crawler import extract, feeds
 from crawler.spiders.base import SourceSpider
-from rashomon.errors import ParseError
 from rashomon.models import Document
 
 
@@ -24,12 +23,8 @@ class PressSpider(SourceSpider):
         yield self.discovery_request(self.source.url(self.source.path("feed")), self.parse_feed)
 
     def parse_feed(self, response: Response) -> Iterator[Document]:
-        if not self.fresh(response):
-            return
-        try:
-            parsed = feeds.parse_feed(response.body, response.url)
-        except ParseError as exc:
-            self.fail(response.url, exc.problem)
+        parsed = self.read_feed(response)
+        if parsed is None:
             return
         for number, entry in enumerate(parsed.entries):
             document = self.entry_document(entry, parsed)
