@@ -50,7 +50,7 @@ class SourceSpider(scrapy.Spider):
         self.since = since
         self.max_pages = max_pages
         self.emit = emit or (lambda event: None)
-        self.allowed_domains = [urlsplit_host(source.base_url)]
+        self.allowed_domains = [urlsplit(source.base_url).hostname or ""]
         self.known = store.known_urls(source.id)
         self.failed_urls: list[str] = []
         self.errors: list[str] = []
@@ -285,10 +285,6 @@ def drop_trailing(paragraphs: list[str], patterns: list[str]) -> list[str]:
     while kept and any(re.search(pattern, kept[-1]) for pattern in patterns):
         kept.pop()
     return kept
-
-
-def urlsplit_host(url: str) -> str:
-    return urlsplit(url).hostname or ""
 
 
 def _text(value: bytes | None) -> str | None:

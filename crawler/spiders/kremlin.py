@@ -24,6 +24,7 @@ EVENT_ID = re.compile(r"/(\d+)/?$")
 class KremlinSpider(SourceSpider):
     family = "kremlin"
     can_backfill = True
+    listing_tried = False  # the feed → listing fallback runs once per crawl
 
     def discover(self) -> Iterator[Request]:
         if self.mode == "backfill":
@@ -87,9 +88,9 @@ class KremlinSpider(SourceSpider):
     # ------------------------------------------------------------------ listing (fallback)
     def fallback(self, url: str) -> Iterator[Request]:
         """A failed feed: read the listing pages instead (once per crawl)."""
-        if self.mode == "backfill" or getattr(self, "_listing_tried", False):
+        if self.mode == "backfill" or self.listing_tried:
             return
-        self._listing_tried = True
+        self.listing_tried = True
         yield self.discovery_request(self.source.url(self.source.path("listing")),
                                      self.parse_listing, page=1)
 
