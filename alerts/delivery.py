@@ -17,12 +17,12 @@ from datetime import datetime, timedelta
 from alerts.channels import Channel, Sent, all_secrets, redact
 from alerts.config import RetryPolicy
 from alerts.outbox import Message, Outbox
+from rashomon.clock import Clock
 from rashomon.errors import DeliveryError, PermanentDelivery, RetryableDelivery
 from rashomon.logs import log_event
 
 log = logging.getLogger("rashomon.alerts")
 
-Clock = Callable[[], datetime]
 Sleep = Callable[[float], None]
 MIN_TICK = 0.05  # seconds: never spin while another process holds the only due message
 

@@ -18,7 +18,7 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TextIO
 
 import httpx
@@ -30,6 +30,7 @@ from alerts.fingerprint import idempotency_key
 from alerts.health import HealthChecker
 from alerts.message import Alert, build_alert
 from alerts.outbox import Guard, NewMessage, Outbox
+from rashomon.clock import utcnow
 from rashomon.errors import ConfigError, DeliveryError
 from rashomon.logs import log_event
 from rashomon.models import CallAnalysis
@@ -38,9 +39,6 @@ from rashomon.store import Store
 
 log = logging.getLogger("rashomon.alerts")
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def http_client(config: AlertsConfig, transport: httpx.BaseTransport | None = None

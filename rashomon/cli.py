@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +23,7 @@ from alerts.views import outbox_table
 from rashomon import views
 from rashomon.analysis import diff, pipeline, report
 from rashomon.backfill import BACKFILL_TIMEOUT, backfill_progress, check_backfill
+from rashomon.clock import utcnow
 from rashomon.crawl import run_crawl
 from rashomon.daemon import Daemon, Pipeline, run_once
 from rashomon.errors import DeliveryError, RashomonError
@@ -116,7 +117,7 @@ def calls_command(
 ) -> None:
     """Leader calls: date, type, participants, sides present, divergences, one-sided."""
     context: Context = ctx.obj
-    now = pipeline.utcnow()
+    now = utcnow()
     pipeline.update_calls(context.store, context.settings, now)
     analyses = pipeline.list_calls(context.store, context.settings, now)
     if as_json:
@@ -129,7 +130,7 @@ def calls_command(
 def show_command(ctx: typer.Context, call_id: Annotated[str, typer.Argument()]) -> None:
     """One call side by side: per topic ✓/✗ with the evidence, framing, press links."""
     context: Context = ctx.obj
-    now = pipeline.utcnow()
+    now = utcnow()
     pipeline.update_calls(context.store, context.settings, now)
     analysis = pipeline.analyse_call(context.store, context.settings, call_id, now)
     console.print(report.call_view(analysis))
@@ -176,7 +177,7 @@ def alerts_retry(
         metavar="[ID]", help="The failed alert to re-queue (default: every failed one).")] = None,
 ) -> None:
     """Put failed alerts back in the queue; the next delivery sends them."""
-    count = Outbox(ctx.obj.store.engine).requeue(datetime.now(UTC), message_id)
+    count = Outbox(ctx.obj.store.engine).requeue(utcnow(), message_id)
     console.print(f"{count} failed alert(s) re-queued")
     if message_id is not None and count == 0:
         err_console.print(f"rashomon: no failed alert with id {message_id}")

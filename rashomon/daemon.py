@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,6 +25,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from alerts.delivery import DeliveryReport
 from alerts.service import AlertService
 from rashomon.analysis.pipeline import analyse_call, update_calls
+from rashomon.clock import Clock, utcnow
 from rashomon.crawl import run_crawl
 from rashomon.logs import log_event
 from rashomon.models import CallAnalysis, CrawlOutcome
@@ -35,15 +35,11 @@ from rashomon.store.calls import CallRepository
 from rashomon.store.lock import StoreLock
 
 log = logging.getLogger("rashomon.daemon")
-Clock = Callable[[], datetime]
 DELIVERY_EVERY = 30.0  # seconds between delivery passes (retries that came due)
 MAX_JITTER = 60.0  # seconds: spread the sources' crawls, never more than this
 STAGGER = 5.0  # seconds between the sources' first scheduled crawls (jitter applies after)
 ALERT_MARK = ("pipeline", "calls_alerted_until")  # cursor: calls changed before it are alerted
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass

@@ -12,7 +12,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from alerts.service import AlertService, utcnow
+from alerts.service import AlertService
+from rashomon.clock import utcnow
 from rashomon.models import (
     Call,
     CallAnalysis,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import islice
 
 from rashomon.analysis.divergence import find_topics, framing_differences, one_sided, passages_of
@@ -91,10 +91,6 @@ class Analyser:
                             self.is_one_sided(call.sides, row, now),
                             self.settings.analysis.min_divergent_topics)
 
-
-def utcnow() -> datetime:
-    """The real clock, read by the composition root only (the CLI); the rest takes `now`."""
-    return datetime.now(UTC)
 
 
 def analyser_for(settings: Settings) -> Analyser:

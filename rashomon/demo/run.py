@@ -10,7 +10,6 @@ sent twice.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import json
 import tempfile
@@ -21,9 +20,11 @@ from rich.panel import Panel
 from rich.syntax import Syntax
 
 from alerts.service import AlertService
+from alerts.signing import signature, signing_key
 from rashomon import views
 from rashomon.analysis import pipeline as analysis
 from rashomon.analysis import report
+from rashomon.clock import utcnow
 from rashomon.daemon import CycleReport, Pipeline
 from rashomon.demo.receiver import Received, Receiver
 from rashomon.demo.sample import sample_config
@@ -78,7 +79,7 @@ def _show_cycle(console: Console, settings: Settings, store: Store, cycle: Cycle
     console.rule("1. Collect: one crawl of every source")
     console.print(views.crawl_table(cycle.outcomes))
     console.rule("2. Analyse: the calls and how the accounts differ")
-    console.print(report.calls_table(analysis.list_calls(store, settings, analysis.utcnow())))
+    console.print(report.calls_table(analysis.list_calls(store, settings, utcnow())))
     console.rule(f"3. Deliver: {len(received)} requests reached the local receiver")
     for item in received:
         console.print(f"  POST {item.path} → {item.status}  {_title(item)}")
@@ -108,9 +109,7 @@ def _title(item: Received) -> str:
 
 
 def verify(item: Received) -> bool:
-    """Standard Webhooks verification, as a receiver would do it."""
-    key = base64.b64decode(SECRET.removeprefix("whsec_"))
-    signed = f"{item.headers['webhook-id']}.{item.headers['webhook-timestamp']}.".encode()
-    digest = hmac.new(key, signed + item.body, hashlib.sha256).digest()
-    expected = "v1," + base64.b64encode(digest).decode()
+    """Standard Webhooks verification of a received request with the shared secret."""
+    expected = signature(signing_key(SECRET), item.headers["webhook-id"],
+                         int(item.headers["webhook-timestamp"]), item.body)
     return any(hmac.compare_digest(expected, s) for s in item.headers["webhook-signature"].split())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,6 +18,7 @@ from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.engine import RowMapping, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
+from rashomon.clock import utcnow
 from rashomon.errors import StoreError
 from rashomon.models import CrawlOutcome, Document
 from rashomon.store import schema
@@ -25,9 +26,6 @@ from rashomon.store.migrations import migrate
 
 SaveResult = Literal["new", "version", "unchanged"]
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def create_store_engine(url: str) -> Engine:
