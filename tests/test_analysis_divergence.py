@@ -89,7 +89,7 @@ def test_threshold_is_configurable() -> None:
 
 def test_a_user_topic_is_a_config_edit() -> None:
     settings = load_settings(env={}, overrides={"topics": {"arctic": {
-        "label": "Arctic", "terms": {"en": ["Arctic"], "ru": ["Арктик", "Северн морск пут"],
+        "label": "Arctic", "terms": {"en": ["Arctic"], "ru": ["Арктика", "Северный морской путь"],
                                       "zh": ["北极"]}}}})
     comparison = compare_texts("Стороны обсудили Северный морской путь.", "双方讨论了贸易。",
                                settings)

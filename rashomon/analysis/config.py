@@ -44,11 +44,18 @@ class Leader(ConfigModel):
 
 
 class Topic(ConfigModel):
-    """A language-free topic id with terms per language; `watched` topics can raise alerts."""
+    """A language-free topic id with terms per language; `watched` topics can raise alerts.
+
+    `exclude` terms veto the topic's hits inside them ("US dollar*" for the United States);
+    `skip_sides`: the topic is not compared in a call where one of these sides takes part
+    (the United States "named" in a White House readout says nothing).
+    """
 
     label: str
     watched: bool = True
     terms: Terms = {}
+    exclude: Terms = {}
+    skip_sides: list[str] = []
 
 
 class FramingPair(ConfigModel):

@@ -1,49 +1,53 @@
-"""Which topics a text mentions, sentence by sentence, in its own language."""
+"""Which topics a text mentions, sentence by sentence, in its own language.
+
+Every topic's terms of one language go into one `PhraseSet`, so a sentence is scanned once for
+all topics. A topic's `exclude` terms veto its hits inside them ("US dollars" does not name the
+United States).
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rashomon.analysis.config import FramingPair, Topic
+from rashomon.analysis.morphology import RussianForms
+from rashomon.analysis.phrases import Hit, PhraseSet, phrase_sets
 from rashomon.analysis.sentences import split_sentences
-from rashomon.analysis.terms import compile_by_language, normalise
 from rashomon.errors import ConfigError
+
+EXCLUDE = "!"
 
 
 @dataclass(frozen=True)
 class Mention:
-    """One sentence that mentions one topic."""
+    """One sentence that mentions one topic, with the words that matched."""
 
     topic_id: str
     sentence: str
+    matched: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
-class CompiledTopic:
+class TopicInfo:
     id: str
     label: str
     watched: bool
-    patterns: Mapping[str, re.Pattern[str]]
-
-    def found_in(self, normalised: str, language: str) -> bool:
-        pattern = self.patterns.get(language)
-        return pattern is not None and pattern.search(normalised) is not None
+    skip_sides: frozenset[str] = frozenset()
 
 
 class TopicIndex:
     """The configured topics, compiled once; build with `TopicIndex.build(settings.topics)`."""
 
-    def __init__(self, topics: Iterable[CompiledTopic]) -> None:
+    def __init__(self, topics: Iterable[TopicInfo], phrases: Mapping[str, PhraseSet]) -> None:
         self.topics = {topic.id: topic for topic in topics}
+        self.phrases = dict(phrases)
 
     @classmethod
-    def build(cls, topics: Mapping[str, Topic]) -> TopicIndex:
-        return cls(
-            CompiledTopic(topic_id, topic.label, topic.watched, compile_by_language(topic.terms))
-            for topic_id, topic in topics.items()
-        )
+    def build(cls, topics: Mapping[str, Topic], russian: RussianForms | None = None) -> TopicIndex:
+        info = [TopicInfo(topic_id, topic.label, topic.watched, frozenset(topic.skip_sides))
+                for topic_id, topic in topics.items()]
+        return cls(info, phrase_sets(_labelled_terms(topics), russian))
 
     def check_framing(self, framing: Iterable[FramingPair]) -> None:
         """A framing pair naming an unknown topic is a configuration error."""
@@ -52,15 +56,48 @@ class TopicIndex:
                 if topic_id not in self.topics:
                     raise ConfigError(f"framing {pair.label!r}: unknown topic {topic_id!r}")
 
+    def sentence_mentions(self, sentence: str, language: str) -> list[Mention]:
+        """The topics one sentence mentions, each with the words that matched, by topic id."""
+        phrases = self.phrases.get(language)
+        if phrases is None:
+            return []
+        matched: dict[str, list[str]] = {}
+        for hit in _kept(phrases.find(sentence)):
+            words = matched.setdefault(hit.label, [])
+            text = sentence[hit.start:hit.end]
+            words += [] if text in words else [text]
+        ordered = sorted(matched.items())
+        return [Mention(topic_id, sentence, tuple(words)) for topic_id, words in ordered]
+
     def sentence_topics(self, sentence: str, language: str) -> list[str]:
         """Ids of the topics one sentence mentions."""
-        text = normalise(sentence)
-        return [t.id for t in self.topics.values() if t.found_in(text, language)]
+        return [mention.topic_id for mention in self.sentence_mentions(sentence, language)]
 
     def mentions(self, text: str, language: str) -> list[Mention]:
         """Every (topic, sentence) of `text`, in text order."""
         return [
-            Mention(topic_id, sentence)
+            mention
             for sentence in split_sentences(text, language)
-            for topic_id in self.sentence_topics(sentence, language)
+            for mention in self.sentence_mentions(sentence, language)
         ]
+
+
+def _labelled_terms(topics: Mapping[str, Topic]) -> dict[str, list[tuple[str, str]]]:
+    """`{language: [(label, term), …]}`: a topic's terms under its id, exclusions under `!id`."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for topic_id, topic in topics.items():
+        for prefix, table in (("", topic.terms), (EXCLUDE, topic.exclude)):
+            for language, terms in table.items():
+                found.setdefault(language, []).extend((prefix + topic_id, t) for t in terms)
+    return found
+
+
+def _kept(hits: list[Hit]) -> list[Hit]:
+    """Hits not inside an exclusion of their own topic."""
+    vetoes = [hit for hit in hits if hit.label.startswith(EXCLUDE)]
+    return [
+        hit for hit in hits
+        if not hit.label.startswith(EXCLUDE)
+        and not any(v.label[1:] == hit.label and v.start <= hit.start and hit.end <= v.end
+                    for v in vetoes)
+    ]

@@ -1,0 +1,278 @@
+"""Phrases found in one pass: an Aho–Corasick automaton over the text, each hit checked by its rule.
+
+The term syntax, the same in every term list (config/topics.toml):
+
+- words are separated by spaces, and a hyphen counts as a space ("military-technical");
+- `en`: whole words, case-insensitive; a phrase's last word may take s, es, ed, d, ing, 's;
+- `ru`: whole words in any inflected form; write the dictionary form ("военное сотрудничество"
+  also finds "военного сотрудничества"), see `morphology`;
+- a word ending in `*` is a stem: any ending ("Ukrain*"); a word starting with `=` is that form
+  only ("=выборы": elections, not "выбор", a choice);
+- a word in capitals ("US", "NATO", "США") is matched exactly as written;
+- `zh` (and any language written without spaces): the term is a substring;
+- `…` (or `...`) between two parts: the parts occur in this order in one sentence, at most
+  `GAP_WORDS` words (`zh`: `GAP_CHARS` characters) apart: "look forward … in Beijing".
+
+Each term's phrase is a key of one automaton per language (every combination of its words'
+forms, up to `MAX_KEYS`); a hit is then checked at both edges (whole words), for capitals, and
+for the words a key could not hold.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import ahocorasick
+
+from rashomon.analysis.morphology import RussianForms, en_forms
+
+SPACED = ("en", "ru")
+GAP = re.compile(r"\s*(?:…|\.\.\.)\s*")
+GAP_WORDS = 6
+GAP_CHARS = 12
+MAX_KEYS = 2000
+WORD = re.compile(r"\w+")
+SEPARATORS = str.maketrans({"ё": "е", "Ё": "Е", "-": " ", "‑": " ", "‐": " ", "\n": " ",
+                            "\t": " ", "\r": " ", "\xa0": " "})
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a term: its exact forms, or a stem; `caps` is matched case-sensitively."""
+
+    forms: frozenset[str]
+    stem: str = ""
+    caps: str = ""
+
+    def keys(self) -> frozenset[str]:
+        return frozenset({self.stem}) if self.stem else self.forms
+
+    def accepts(self, token: str) -> bool:
+        return token.startswith(self.stem) if self.stem else token in self.forms
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Words that follow each other; the first `anchored` of them are in the automaton's keys."""
+
+    words: tuple[Word, ...]
+    anchored: int
+
+
+@dataclass(frozen=True)
+class Term:
+    label: str
+    text: str
+    segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Where a term was found in a text: its label and the span of the words it matched."""
+
+    label: str
+    start: int
+    end: int
+    term: str
+
+
+@dataclass(frozen=True)
+class _Key:
+    term: int
+    segment: int
+    lengths: tuple[int, ...]
+
+
+class PhraseSet:
+    """Labelled terms of one language, compiled into one automaton; `find` lists the hits."""
+
+    def __init__(self, language: str, terms: Iterable[tuple[str, str]],
+                 russian: RussianForms | None = None) -> None:
+        self.language = language
+        self.spaced = language in SPACED
+        self._russian = russian or RussianForms.packaged()
+        self.terms = [self._term(label, text) for label, text in terms if text.strip()]
+        self._automaton = self._build()
+
+    def _term(self, label: str, text: str) -> Term:
+        parts = [p for p in GAP.split(text.strip()) if p]
+        return Term(label, text, tuple(self._segment(part) for part in parts))
+
+    def _segment(self, part: str) -> Segment:
+        if not self.spaced:
+            return Segment((_literal(part),), 1)
+        raw = part.translate(SEPARATORS).split()
+        words = tuple(self._word(word, last=i == len(raw) - 1) for i, word in enumerate(raw))
+        return Segment(words, _anchored(words))
+
+    def _word(self, word: str, last: bool) -> Word:
+        if word.endswith("*") and len(word) > 1:
+            return Word(frozenset(), stem=_lower(word[:-1]))
+        if word.startswith("=") and len(word) > 1:
+            return Word(frozenset({_lower(word[1:])}))
+        if _is_caps(word):
+            forms = frozenset({_lower(word), _lower(word) + "'s", _lower(word) + "’s"})
+            return Word(forms, caps=word)
+        if self.language == "ru":
+            return Word(self._russian.forms(word))
+        return Word(en_forms(word) if last and self.language == "en" else frozenset({_lower(word)}))
+
+    def _build(self) -> ahocorasick.Automaton:
+        keys: dict[str, list[_Key]] = {}
+        for number, term in enumerate(self.terms):
+            for index, segment in enumerate(term.segments):
+                for combination in _combinations(segment):
+                    key = " ".join(combination)
+                    lengths = tuple(len(part) for part in combination)
+                    keys.setdefault(key, []).append(_Key(number, index, lengths))
+        automaton = ahocorasick.Automaton()
+        for key, payload in keys.items():
+            automaton.add_word(key, (len(key), payload))
+        if keys:
+            automaton.make_automaton()
+        return automaton
+
+    def find(self, text: str) -> list[Hit]:
+        """Every term found in `text` (one sentence), in text order."""
+        if not self.terms:
+            return []
+        norm = normalise(text)
+        ends: dict[tuple[int, int], dict[int, int]] = {}
+        for end, (length, payload) in self._automaton.iter(norm):
+            start = end + 1 - length
+            for key in payload:
+                span = self._check(key, text, norm, start)
+                if span is not None:
+                    by_start = ends.setdefault((key.term, key.segment), {})
+                    by_start[start] = max(span[1], by_start.get(start, 0))
+        found = {where: sorted(by_start.items()) for where, by_start in ends.items()}
+        hits = (self._chain(number, found, norm) for number in {n for n, _ in found})
+        return sorted((hit for chain in hits for hit in chain), key=lambda h: (h.start, h.end))
+
+    def _check(self, key: _Key, text: str, norm: str, start: int) -> tuple[int, int] | None:
+        """The span of the segment at `start`, if its edges, capitals and last words agree."""
+        segment = self.terms[key.term].segments[key.segment]
+        if self.spaced and start > 0 and _is_word_char(norm[start - 1]):
+            return None
+        if not _caps_agree(segment.words, key.lengths, text, start):
+            return None
+        end = start + sum(key.lengths) + len(key.lengths) - 1
+        return self._rest(segment, norm, start, end)
+
+    def _rest(self, segment: Segment, norm: str, start: int, end: int) -> tuple[int, int] | None:
+        """Check the words after the anchor, one token each, and the right edge."""
+        words = segment.words
+        if words[segment.anchored - 1].stem or not self.spaced:
+            end = _word_end(norm, end) if self.spaced else end
+        elif end < len(norm) and _is_word_char(norm[end]):
+            return None
+        for word in words[segment.anchored:]:
+            token = WORD.match(norm, end + 1) if norm[end:end + 1] == " " else None
+            if token is None or not word.accepts(token.group()):
+                return None
+            end = token.end()
+        return start, end
+
+    def _chain(self, number: int, found: Mapping[tuple[int, int], list[tuple[int, int]]],
+               norm: str) -> list[Hit]:
+        """Hits of a whole term: each segment after the previous one, within the gap."""
+        term = self.terms[number]
+        hits = []
+        for first in found.get((number, 0), []):
+            spans = [first]
+            for index in range(1, len(term.segments)):
+                following = [s for s in found.get((number, index), [])
+                             if s[0] >= spans[-1][1] and self._near(norm, spans[-1][1], s[0])]
+                if not following:
+                    break
+                spans.append(min(following))
+            if len(spans) == len(term.segments):
+                hits.append(Hit(term.label, spans[0][0], spans[-1][1], term.text))
+        return hits
+
+    def _near(self, norm: str, end: int, start: int) -> bool:
+        between = norm[end:start]
+        return (len(WORD.findall(between)) <= GAP_WORDS if self.spaced
+                else len(between) <= GAP_CHARS)
+
+
+def normalise(text: str) -> str:
+    """The matching form of a text: lower case, `ё` as `е`, hyphens and spaces as one space
+    each. It has the same length as `text`, so a span in one is the same span in the other."""
+    lowered = text.translate(SEPARATORS).lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(ch.lower()[:1] or ch for ch in text.translate(SEPARATORS))
+
+
+def _lower(word: str) -> str:
+    return word.translate(SEPARATORS).lower()
+
+
+def _is_caps(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _word_end(norm: str, end: int) -> int:
+    while end < len(norm) and _is_word_char(norm[end]):
+        end += 1
+    return end
+
+
+def _literal(part: str) -> Word:
+    return Word(frozenset({_lower(part)}))
+
+
+def _anchored(words: Sequence[Word]) -> int:
+    """How many leading words go into the keys: up to the first stem, within `MAX_KEYS`."""
+    count, keys = 0, 1
+    for word in words:
+        keys *= max(1, len(word.keys()))
+        if count and keys > MAX_KEYS:
+            break
+        count += 1
+        if word.stem:
+            break
+    return count
+
+
+def _combinations(segment: Segment) -> Iterator[tuple[str, ...]]:
+    words = segment.words[: segment.anchored]
+    return itertools.product(*(sorted(word.keys()) for word in words))
+
+
+def _caps_agree(words: Sequence[Word], lengths: Sequence[int], text: str, start: int) -> bool:
+    """Words in capitals must stand in the text as written (not "us" for "US")."""
+    position = start
+    for word, length in zip(words, lengths, strict=False):
+        if word.caps and not text.startswith(word.caps, position):
+            return False
+        position += length + 1
+    return True
+
+
+def words_to_inflect(terms: Iterable[str]) -> set[str]:
+    """The Russian words of `terms` that stand for their inflected forms (not stems, not
+    capitals): what the packaged table of forms must hold."""
+    words: set[str] = set()
+    for term in terms:
+        for part in GAP.split(term.strip()):
+            for word in part.translate(SEPARATORS).split():
+                if not word.endswith("*") and not word.startswith("=") and not _is_caps(word):
+                    words.add(word.lower())
+    return words
+
+
+def phrase_sets(terms: Mapping[str, Iterable[tuple[str, str]]],
+                russian: RussianForms | None = None) -> dict[str, PhraseSet]:
+    """`{language: PhraseSet}` from `{language: [(label, term), …]}`."""
+    russian = russian or RussianForms.packaged()
+    return {language: PhraseSet(language, pairs, russian) for language, pairs in terms.items()}
