@@ -3,34 +3,30 @@
 Each command loads the settings once, builds what it needs (store → crawler → matcher →
 alerts) and passes it in; nothing below this module reads globals or the environment.
 A `RashomonError` becomes one line on stderr and its exit code.
+
+Each command imports what it builds when it runs: `rashomon diff` needs neither the store nor
+Scrapy nor the alert channels, and a command-line tool should answer before a person waits.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from alerts.outbox import Outbox
-from alerts.service import AlertService
-from alerts.views import outbox_table
-from rashomon import views
-from rashomon.analysis import diff, pipeline, report
-from rashomon.backfill import BACKFILL_TIMEOUT, backfill_progress, check_backfill
 from rashomon.clock import utcnow
-from rashomon.crawl import run_crawl
-from rashomon.daemon import Daemon, Pipeline, run_once
 from rashomon.errors import DeliveryError, RashomonError
-from rashomon.logs import setup_logging
 from rashomon.settings import Settings, load_settings
-from rashomon.store import Store
-from rashomon.store.lock import StoreLock
+
+if TYPE_CHECKING:
+    from rashomon.store import Store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Compare two governments' readouts of the same leader call.")
@@ -47,6 +43,8 @@ class Context:
 
     @property
     def store(self) -> Store:
+        from rashomon.store import Store
+
         if self._store is None:
             self._store = Store.open(self.settings.store.url)
         return self._store
@@ -73,6 +71,9 @@ def crawl(
         metavar="[SOURCE_ID]...", help="Sources to crawl (default: every enabled one).")] = None,
 ) -> None:
     """Crawl the sources once and print what each one gave; exit 1 if a source failed."""
+    from rashomon import views
+    from rashomon.crawl import run_crawl
+
     settings, store = ctx.obj.settings, ctx.obj.store
     ids = source_ids or [source.id for source in settings.enabled_sources()]
     outcomes = run_crawl(settings, store, ids)
@@ -84,6 +85,8 @@ def crawl(
 @app.command()
 def sources(ctx: typer.Context) -> None:
     """Every configured source with its last success, document count and last failure."""
+    from rashomon import views
+
     settings, store = ctx.obj.settings, ctx.obj.store
     history = {source_id: store.crawls(source_id=source_id, limit=50)
                for source_id in settings.sources}
@@ -99,6 +102,10 @@ def backfill(
                                             help="Oldest publication date to collect.")],
 ) -> None:
     """Walk a source's archive back to SINCE; Ctrl-C stops it, running it again resumes."""
+    from rashomon import views
+    from rashomon.backfill import BACKFILL_TIMEOUT, backfill_progress, check_backfill
+    from rashomon.crawl import run_crawl
+
     settings, store = ctx.obj.settings, ctx.obj.store
     check_backfill(settings.source(source_id))
     with backfill_progress(since.date()) as on_event:
@@ -116,6 +123,8 @@ def calls_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON array of calls.")] = False,
 ) -> None:
     """Leader calls: date, type, participants, sides present, divergences, one-sided."""
+    from rashomon.analysis import pipeline, report
+
     context: Context = ctx.obj
     now = utcnow()
     pipeline.update_calls(context.store, context.settings, now)
@@ -129,6 +138,8 @@ def calls_command(
 @app.command("show")
 def show_command(ctx: typer.Context, call_id: Annotated[str, typer.Argument()]) -> None:
     """One call side by side: per topic ✓/✗ with the evidence, framing, press links."""
+    from rashomon.analysis import pipeline, report
+
     context: Context = ctx.obj
     now = utcnow()
     pipeline.update_calls(context.store, context.settings, now)
@@ -144,11 +155,15 @@ def diff_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
 ) -> None:
     """Compare two accounts given as files, by topic (no store needed)."""
+    from rashomon.analysis import diff
+
     comparison = diff.compare_files(a, b, ctx.obj.settings)
     if as_json:
-        typer.echo(report.dumps(comparison.to_json()))
-    else:
-        console.print(report.diff_view(comparison))
+        typer.echo(json.dumps(comparison.to_json(), ensure_ascii=False))
+        return
+    from rashomon.analysis import report
+
+    console.print(report.diff_view(comparison))
 
 
 # ---------------------------------------------------------------- deliver (alerts)
@@ -166,6 +181,9 @@ def alerts_list(
     """List the outbox: pending, sent and failed alerts, with the reasons of failures."""
     if ctx.invoked_subcommand is not None:
         return
+    from alerts.outbox import Outbox
+    from alerts.views import outbox_table
+
     outbox = Outbox(ctx.obj.store.engine)
     console.print(outbox_table(outbox.messages(status, limit), outbox.counts()))
 
@@ -177,6 +195,8 @@ def alerts_retry(
         metavar="[ID]", help="The failed alert to re-queue (default: every failed one).")] = None,
 ) -> None:
     """Put failed alerts back in the queue; the next delivery sends them."""
+    from alerts.outbox import Outbox
+
     count = Outbox(ctx.obj.store.engine).requeue(utcnow(), message_id)
     console.print(f"{count} failed alert(s) re-queued")
     if message_id is not None and count == 0:
@@ -190,6 +210,8 @@ def test_webhook(
     name: Annotated[str, typer.Argument(help="The channel name from [[alerts.channels]].")],
 ) -> None:
     """Send a test message to channel NAME now and report the real HTTP outcome."""
+    from alerts.service import AlertService
+
     with AlertService.from_settings(ctx.obj.store, ctx.obj.settings, env=os.environ) as service:
         try:
             sent = service.send_test(name)
@@ -213,6 +235,11 @@ def run(
     log_level: LogLevel = "INFO",
 ) -> None:
     """Run the daemon: crawl on schedule, analyse, alert. With --once: one cycle, for cron."""
+    from alerts.service import AlertService
+    from rashomon.daemon import Daemon, Pipeline, run_once
+    from rashomon.logs import setup_logging
+    from rashomon.store.lock import StoreLock
+
     setup_logging(log_format, log_level)
     settings, store = ctx.obj.settings, ctx.obj.store
     with AlertService.from_settings(store, settings, env=os.environ) as alerts:
@@ -228,6 +255,7 @@ def run(
 def demo(log_level: LogLevel = "WARNING") -> None:
     """The whole pipeline offline: sample site → crawl → analysis → Slack and webhook."""
     from rashomon.demo.run import run_demo
+    from rashomon.logs import setup_logging
 
     setup_logging("text", log_level)
     if not run_demo(console):

@@ -1,34 +1,47 @@
 """Comparing two accounts given as files (`rashomon diff A B`), without a store.
 
-Files are plain text (`.txt`, `.md`) or HTML (`.html`, `.htm`, text taken with parsel); the
-language of each is told by its script. The result partitions every topic found into
+Files are plain text (`.txt`, `.md`; a leading front-matter block is metadata, not text) or
+saved pages (`.html`, `.htm`: the article only, see `pagetext`); the language of each is told
+by its script. The result partitions every topic found into
 `only_in_a`, `only_in_b` and `shared`; `divergent` counts watched asymmetric topics only.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from parsel import Selector
-
 from rashomon.analysis.divergence import Passage, asymmetric, find_topics, framing_differences
 from rashomon.analysis.language import detect_language
+from rashomon.analysis.pagetext import PageRules, page_text
 from rashomon.analysis.topics import TopicIndex
 from rashomon.errors import AnalysisError
 from rashomon.models import Framing, TopicFinding
-from rashomon.settings import Settings
+from rashomon.settings import Settings, Source
 
+RULE_FIELDS = ("title", "lead", "body", "remove")
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", "")
 HTML_SUFFIXES = (".html", ".htm")
-BLOCKS = "h1, h2, h3, h4, h5, h6, p, li, blockquote, td"
 SIDES = ("a", "b")
+WRAPPED = re.compile(r"(?<=\S)[ \t]*\n(?![ \t]*(?:\n|[-*+>]\s|#{1,6}\s|\d+\.\s))[ \t]*")
+FRONT_MATTER = re.compile(r"\A---\n.*?\n---[ \t]*\n", re.DOTALL)
 
 
-def read_text(path: Path) -> str:
-    """The text of a file: plain text as is, HTML as its block elements' text, one per line."""
+def page_rules(sources: Iterable[Source]) -> list[PageRules]:
+    """The article selectors of the configured sources, each distinct set once."""
+    found: dict[tuple[tuple[str, ...], ...], PageRules] = {}
+    for source in sources:
+        chains = tuple(tuple(source.selectors.get(field, [])) for field in RULE_FIELDS)
+        if chains[2]:
+            found.setdefault(chains, PageRules(source.id, *chains))
+    return list(found.values())
+
+
+def read_text(path: Path, rules: Sequence[PageRules] = ()) -> str:
+    """The text of a file: plain text as is, a saved page as its article, one block per line."""
     suffix = path.suffix.lower()
     if suffix not in TEXT_SUFFIXES + HTML_SUFFIXES:
         raise AnalysisError(f"{path}: unsupported file type {suffix!r} (.txt, .md or .html)")
@@ -36,26 +49,20 @@ def read_text(path: Path) -> str:
         raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise AnalysisError(f"{path}: cannot read: {exc}") from None
-    text = html_text(raw) if suffix in HTML_SUFFIXES else markdown_text(raw)
+    text = page_text(raw, rules) if suffix in HTML_SUFFIXES else markdown_text(raw)
     if not text.strip():
         raise AnalysisError(f"{path}: no text found")
     return text
 
 
-def html_text(html: str) -> str:
-    """The readable text of an HTML page, one block (paragraph, heading, item) per line."""
-    selector = Selector(text=html)
-    selector.css("script, style, nav, footer").drop()
-    blocks = ["".join(node.css("*::text").getall()) for node in selector.css(BLOCKS)]
-    lines = [re.sub(r"\s+", " ", block).strip() for block in blocks]
-    if not any(lines):
-        lines = [re.sub(r"\s+", " ", "".join(selector.css("body *::text").getall()))]
-    return "\n".join(line for line in lines if line)
-
-
 def markdown_text(raw: str) -> str:
-    """Plain text with the common Markdown marks (headings, emphasis, bullets) removed."""
-    text = re.sub(r"(?m)^\s{0,3}(#{1,6}|[-*+]|>)\s+", "", raw)
+    """Plain text read by Markdown's rules: front matter is metadata, a single line break
+    continues the paragraph (saved readouts are often hard-wrapped), a blank line or a list item
+    or heading starts a new one; emphasis, bullets and escapes are dropped."""
+    text = FRONT_MATTER.sub("", raw.replace("\r\n", "\n"))
+    text = WRAPPED.sub(" ", text)
+    text = re.sub(r"(?m)^\s{0,3}(#{1,6}|[-*+]|>)\s+", "", text)
+    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!])", r"\1", text)
     return re.sub(r"(\*\*|__|`)", "", text)
 
 
@@ -124,4 +131,5 @@ def compare_texts(
 
 def compare_files(path_a: Path, path_b: Path, settings: Settings) -> TextComparison:
     """`rashomon diff A B`: compare two files."""
-    return compare_texts(read_text(path_a), read_text(path_b), settings)
+    rules = page_rules(settings.sources.values())
+    return compare_texts(read_text(path_a, rules), read_text(path_b, rules), settings)

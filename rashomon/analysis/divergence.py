@@ -35,15 +35,19 @@ def passages_of(doc: Document) -> list[Passage]:
 
 
 def find_topics(index: TopicIndex, passages: Iterable[Passage]) -> tuple[TopicFinding, ...]:
-    """Every topic any passage mentions, sorted by id, with de-duplicated evidence."""
+    """Every topic any passage mentions, sorted by id, with de-duplicated evidence; a topic
+    is left out where one of the passages' sides is in its `skip_sides`."""
     evidence: dict[str, dict[tuple[str, str], Evidence]] = {}
+    sides: set[str] = set()
     for passage in passages:
+        sides.add(passage.side)
         for mention in index.mentions(passage.text, passage.language):
             found = evidence.setdefault(mention.topic_id, {})
             key = (passage.side, mention.sentence)
             found.setdefault(key, Evidence(passage.side, mention.sentence, passage.url,
                                            passage.language))
-    return tuple(_finding(index, topic_id, evidence[topic_id]) for topic_id in sorted(evidence))
+    kept = sorted(t for t in evidence if not index.topics[t].skip_sides & sides)
+    return tuple(_finding(index, topic_id, evidence[topic_id]) for topic_id in kept)
 
 
 def _finding(

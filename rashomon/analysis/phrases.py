@@ -33,7 +33,7 @@ SPACED = ("en", "ru")
 GAP = re.compile(r"\s*(?:…|\.\.\.)\s*")
 GAP_WORDS = 6
 GAP_CHARS = 12
-MAX_KEYS = 2000
+MAX_KEYS = 64
 WORD = re.compile(r"\w+")
 SEPARATORS = str.maketrans({"ё": "е", "Ё": "Е", "-": " ", "‑": " ", "‐": " ", "\n": " ",
                             "\t": " ", "\r": " ", "\xa0": " "})
