@@ -41,7 +41,9 @@ def _call_fields(alert: Alert, analysis: CallAnalysis) -> dict[str, Any]:
         "call": {
             "id": call.id,
             "type": call.type,
-            "date": utc_iso(call.occurred_at),
+            "date": (f"{call.occurred_at:%Y-%m-%d}" if call.date_only
+                     else utc_iso(call.occurred_at)),
+            "date_only": call.date_only,
             "participants": list(call.participants),
             "initiator": call.initiator,
         },

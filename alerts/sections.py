@@ -60,7 +60,8 @@ def sections(alert: Alert, markup: Markup, evidence_chars: int = 240) -> list[Se
 
 def _overview(alert: Alert, markup: Markup) -> Section:
     call = alert.analysis.call  # type: ignore[union-attr]
-    when = local_times(call.occurred_at, capital_sides(call.sides))
+    when = (f"{call.occurred_at:%Y-%m-%d} (no account gives a time)" if call.date_only
+            else local_times(call.occurred_at, capital_sides(call.sides)))
     lines = [f"When: {when}", f"Call: {call_kind(call.type)} · Leaders: {', '.join(alert.leaders)}"]
     if call.initiator:
         lines.append(f"Initiated by: {_initiator(call.initiator, alert)}")

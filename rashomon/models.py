@@ -16,7 +16,11 @@ KINDS = ("readout", "commentary", "transcript", "press")
 
 @dataclass(frozen=True)
 class Document:
-    """One published text: an official readout, an aide's commentary, a transcript or press."""
+    """One published text: an official readout, an aide's commentary, a transcript or press.
+
+    A page that gives a date but no time is stored at local midnight in its source's time zone
+    (the analysis tells such a document by that, see `analysis.recognise`).
+    """
 
     source_id: str
     side: str
@@ -127,6 +131,7 @@ class Call:
     occurred_at: datetime
     documents: tuple[Document, ...]
     initiator: str | None = None
+    date_only: bool = False  # no account gave a time: occurred_at is 00:00 UTC of the date
 
     @property
     def sides(self) -> tuple[str, ...]:

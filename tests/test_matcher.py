@@ -126,3 +126,21 @@ def test_documents_keep_their_latest_version_id(store: Store) -> None:
     with CallRepository.begin(store.engine) as calls:
         [link] = calls.links("2022-06-15-putin-xi-phone")
     assert link.document_id == latest.id
+
+
+def test_a_timed_account_gives_a_date_only_call_its_time(store: Store) -> None:
+    """The call's date stays the Chinese page's own (16 Feb); its time is the Kremlin's."""
+    china = make_document(source_id="xinhua_zh", side="CN", language="zh",
+                          url="http://news.cn/1", title="习近平同俄罗斯总统普京通电话",
+                          published_at=datetime(2021, 2, 15, 16, 0, tzinfo=UTC),
+                          paragraphs=("国家主席习近平同俄罗斯总统普京通电话。",))
+    kremlin = make_document(published_at=datetime(2021, 2, 16, 12, 0, tzinfo=UTC))
+    store.save_document(china)
+    now = datetime(2021, 2, 20, tzinfo=UTC)
+    [call_id] = update_calls(store, SETTINGS, now)
+    first = analyse_call(store, SETTINGS, call_id, now).call
+    assert call_id.startswith("2021-02-16-") and first.date_only
+    store.save_document(kremlin)
+    update_calls(store, SETTINGS, now)
+    joined = analyse_call(store, SETTINGS, call_id, now).call
+    assert not joined.date_only and joined.occurred_at == kremlin.published_at

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from rashomon.errors import StoreError
 from rashomon.models import CrawlOutcome
 from rashomon.store import Store
-from rashomon.store.migrations import migrate
+from rashomon.store.migrations import STEPS, migrate
 from tests.conftest import make_document
 
 
@@ -102,11 +102,27 @@ def test_reopening_keeps_data_and_runs_new_migration_steps_once(tmp_path: Path) 
         connection.execute(text("ALTER TABLE documents ADD COLUMN note TEXT"))  # type: ignore[attr-defined]
 
     store = Store.open(url)
-    steps = [(1, "add documents.note", add_column)]
-    assert migrate(store.engine, steps) == 1
-    assert migrate(store.engine, steps) == 1
+    latest = max(version for version, _, _ in STEPS)
+    steps = [*STEPS, (latest + 1, "add documents.note", add_column)]
+    assert migrate(store.engine, steps) == latest + 1
+    assert migrate(store.engine, steps) == latest + 1
     assert calls == [1]
     assert len(list(Store.open(url).documents())) == 1
+
+
+def test_a_store_from_before_date_only_calls_gains_the_column(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    store = Store.open(url)
+    with store.engine.begin() as connection:  # the schema of version 0
+        connection.execute(text("ALTER TABLE calls DROP COLUMN date_only"))
+        connection.execute(text("UPDATE meta SET value = '0' WHERE key = 'schema_version'"))
+    store.close()
+    reopened = Store.open(url)
+    with reopened.engine.connect() as connection:
+        columns = [row[1] for row in connection.execute(text("PRAGMA table_info(calls)"))]
+        version = connection.execute(
+            text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
+    assert "date_only" in columns and version == "1"
 
 
 def test_bad_store_url_is_a_store_error() -> None:

@@ -76,6 +76,13 @@ class Initiator(ConfigModel):
     latter: Terms = {}
 
 
+class CallKinds(ConfigModel):
+    """Document kinds that report a call (`accounts`) and those that join one (`companions`)."""
+
+    accounts: list[str] = ["readout"]
+    companions: list[str] = ["commentary", "transcript"]
+
+
 class AnalysisConfig(ConfigModel):
     match_window_hours: float = Field(36, gt=0)
     one_sided_after_hours: float = Field(24, ge=0)
@@ -85,6 +92,8 @@ class AnalysisConfig(ConfigModel):
     opening_paragraphs: int = Field(2, ge=1)
     call_types: dict[str, Terms] = {}
     initiator: Initiator = Initiator()
+    officials: Terms = {}
+    kinds: CallKinds = CallKinds()
     discrepancy: Terms = {}
 
     @model_validator(mode="after")

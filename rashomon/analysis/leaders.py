@@ -13,10 +13,11 @@ from rashomon.analysis.terms import NEVER, compile_names, normalise, term_patter
 
 @dataclass(frozen=True)
 class Reference:
-    """A leader named (or titled) at a position of a text."""
+    """A leader named (or titled) at a position of a text, up to `end`."""
 
     position: int
     leader_id: str
+    end: int = 0
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class LeaderIndex:
             owner = owners[int(match.lastgroup[1:])] if match.lastgroup else None
             leader_id = self._resolve(owner, day) if owner else None
             if leader_id is not None:
-                found.append(Reference(match.start(), leader_id))
+                found.append(Reference(match.start(), leader_id, match.end()))
         return found
 
     def _resolve(self, owner: _Owner, day: date) -> str | None:

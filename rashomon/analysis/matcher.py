@@ -6,7 +6,9 @@ never compared all against all. A document joins, in order of preference:
 2. the nearest call of the same leader pair within `match_window_hours`, of a compatible type,
    that has no readout yet from the same source (a second readout means a second call).
 Otherwise it creates a call with a stable, readable id: `2022-06-15-putin-xi-phone` (the UTC
-date of the first document seen: it never changes afterwards).
+date of the first document seen, or its own date when it gave no time: it never changes
+afterwards). A call's time is its earliest account's; an account with a time replaces the date
+of accounts without one.
 Re-entrant: a URL already linked is only refreshed (a new version), never linked twice.
 
 When a document moves a call earlier in time (a late page joined by event id, processed before
@@ -17,7 +19,7 @@ over and its id is retired (`Assignment.absorbed`).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from rashomon.analysis.recognise import Recognition
 from rashomon.models import Document
@@ -106,11 +108,10 @@ class Matcher:
     def _create(
         self, calls: CallRepository, doc: Document, rec: Recognition, now: datetime
     ) -> Assignment:
-        day = rec.occurred_at.astimezone(UTC).date().isoformat()
-        base = id_base(rec, day)
+        base = id_base(rec, rec.day.isoformat())
         call_id = unique_id(base, calls.existing_ids(id_candidates(base)))
         call = CallRow(call_id, rec.type, rec.participants, rec.occurred_at, rec.initiator,
-                       (doc.side,))
+                       (doc.side,), date_only=rec.date_only)
         calls.create(call, now)
         calls.attach(call_id, doc)
         return Assignment(call_id, created=True, changed=True)
@@ -147,9 +148,19 @@ def _readout_sources(calls: CallRepository, call_id: str) -> set[str]:
 def absorbed_into(call: CallRow, other: CallRow) -> CallRow:
     """`call` after taking over the documents of `other`."""
     sides = tuple(sorted({*call.sides, *other.sides}))
-    return replace(call, occurred_at=min(call.occurred_at, other.occurred_at),
+    occurred_at, date_only = earliest(call.occurred_at, call.date_only,
+                                      other.occurred_at, other.date_only)
+    return replace(call, occurred_at=occurred_at, date_only=date_only,
                    initiator=call.initiator or other.initiator, sides=sides,
                    one_sided=call.one_sided and len(sides) < 2)
+
+
+def earliest(a: datetime, a_date_only: bool, b: datetime, b_date_only: bool
+             ) -> tuple[datetime, bool]:
+    """The earlier of two times, a time always winning over a date without one."""
+    if a_date_only != b_date_only:
+        return (b, False) if a_date_only else (a, False)
+    return min(a, b), a_date_only
 
 
 def merged(call: CallRow, doc: Document, rec: Recognition) -> CallRow:
@@ -158,10 +169,13 @@ def merged(call: CallRow, doc: Document, rec: Recognition) -> CallRow:
     call_type = call.type or rec.type
     if rec.type is not None and SPECIFIC.get(call_type or "") == rec.type:
         call_type = rec.type
+    occurred_at, date_only = earliest(call.occurred_at, call.date_only,
+                                      rec.occurred_at, rec.date_only)
     return replace(
         call,
         type=call_type,
-        occurred_at=min(call.occurred_at, rec.occurred_at),
+        occurred_at=occurred_at,
+        date_only=date_only,
         initiator=call.initiator or rec.initiator,
         sides=sides,
         one_sided=call.one_sided and len(sides) < 2,

@@ -45,7 +45,8 @@ class Analyser:
         self.topics = TopicIndex.build(settings.topics)
         self.topics.check_framing(settings.framing)
         leaders = LeaderIndex(settings.leaders)
-        self.recogniser = Recogniser(leaders, config)
+        zones = {source.id: source.timezone for source in settings.sources.values()}
+        self.recogniser = Recogniser(leaders, config, zones)
         self.matcher = Matcher(config.match_window_hours)
         self.press = PressMatcher(leaders, config.discrepancy, config.press_before_hours,
                                   config.press_after_hours)
@@ -83,7 +84,7 @@ class Analyser:
         """Compare the accounts of one call (pure: the documents are passed in)."""
         ordered = tuple(sorted(docs, key=lambda doc: (doc.published_at, doc.url)))
         call = Call(row.id, row.type or "call", row.participants, row.occurred_at, ordered,
-                    row.initiator)
+                    row.initiator, row.date_only)
         topics = find_topics(self.topics, (p for doc in ordered for p in passages_of(doc)))
         framing = framing_differences(topics, self.settings.framing, call.sides)
         items = (self.press.item(doc, row.participants) for doc in press)

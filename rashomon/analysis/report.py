@@ -32,6 +32,7 @@ def call_json(analysis: CallAnalysis) -> dict[str, Any]:
     return {
         "id": call.id,
         "occurred_at": call.occurred_at.isoformat(),
+        "date_only": call.date_only,
         "type": call.type,
         "participants": list(call.participants),
         "initiator": call.initiator,
@@ -52,7 +53,8 @@ def calls_table(analyses: list[CallAnalysis]) -> Table:
                   title="Leader calls")
     for analysis in analyses:
         call = analysis.call
-        table.add_row(call.id, call.occurred_at.strftime("%H:%M"), call.initiator or "",
+        table.add_row(call.id, "—" if call.date_only else call.occurred_at.strftime("%H:%M"),
+                      call.initiator or "",
                       ",".join(call.sides),
                       str(len(analysis.asymmetric)), "yes" if analysis.one_sided else "")
     return table
@@ -67,8 +69,9 @@ def call_view(analysis: CallAnalysis) -> RenderableType:
 def _header(analysis: CallAnalysis) -> Text:
     call = analysis.call
     line = Text(f"{call.id}  ", style="bold")
-    line.append(f"{call.type} call, {' – '.join(call.participants)}, "
-                f"{call.occurred_at:%Y-%m-%d %H:%M} UTC")
+    when = f"{call.occurred_at:%Y-%m-%d}" if call.date_only else (
+        f"{call.occurred_at:%Y-%m-%d %H:%M} UTC")
+    line.append(f"{call.type} call, {' – '.join(call.participants)}, {when}")
     if call.initiator:
         line.append(f", initiated by {call.initiator}")
     verdict = "ONE-SIDED" if analysis.one_sided else ("DIVERGENT" if analysis.divergent else "")

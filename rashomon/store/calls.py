@@ -41,6 +41,7 @@ calls = Table(
     Column("sides", String(128), nullable=False, default=""),
     Column("one_sided", Boolean, nullable=False, default=False),
     Column("settled", Boolean, nullable=False, default=False),
+    Column("date_only", Boolean, nullable=False, default=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Index("ix_calls_pair_time", "participants", "occurred_at"),
@@ -82,6 +83,7 @@ class CallRow:
     sides: tuple[str, ...] = ()
     one_sided: bool = False
     settled: bool = False
+    date_only: bool = False  # no account gave a time: occurred_at is 00:00 UTC of the call's date
 
     @property
     def pair(self) -> str:
@@ -229,6 +231,7 @@ def _call_values(call: CallRow) -> dict[str, Any]:
         "sides": ",".join(call.sides),
         "one_sided": call.one_sided,
         "settled": call.settled,
+        "date_only": call.date_only,
     }
 
 
@@ -242,6 +245,7 @@ def _call(row: Any) -> CallRow:
         sides=tuple(side for side in row["sides"].split(",") if side),
         one_sided=bool(row["one_sided"]),
         settled=bool(row["settled"]),
+        date_only=bool(row["date_only"]),
     )
 
 

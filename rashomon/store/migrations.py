@@ -7,14 +7,25 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, inspect, select, text
 
 from rashomon.store.schema import meta, metadata
 
 Step = Callable[[Connection], None]
 
+
+def _calls_date_only(connection: Connection) -> None:
+    """Calls remember that no account gave a time (their date is the local date)."""
+    columns = {column["name"] for column in inspect(connection).get_columns("calls")}
+    if "date_only" not in columns:
+        connection.execute(text(
+            "ALTER TABLE calls ADD COLUMN date_only BOOLEAN NOT NULL DEFAULT FALSE"))
+
+
 # (version, what it does, the step). Append only; never edit a step that has shipped.
-STEPS: list[tuple[int, str, Step]] = []
+STEPS: list[tuple[int, str, Step]] = [
+    (1, "calls.date_only", _calls_date_only),
+]
 
 
 # Modules that define tables on `schema.metadata` besides schema.py itself.
