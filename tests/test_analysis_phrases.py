@@ -109,3 +109,12 @@ def test_the_packaged_table_of_forms_is_current() -> None:
     assert words == set(table)
     stale = sorted(word for word in words if table[word] != lexeme(word))
     assert not stale
+
+
+def test_an_exclusion_vetoes_a_hit_it_overlaps() -> None:
+    """"国事访问取得圆满成功": a state visit that went well is over, not planned."""
+    index = TopicIndex.build(SETTINGS.topics)
+    assert "visit" not in index.sentence_topics("习近平主席对俄罗斯的国事访问取得圆满成功。", "zh")
+    invited = "普京总统邀请习近平主席明年对俄罗斯进行国事访问。"
+    assert "visit" in index.sentence_topics(invited, "zh")
+    assert "visit" not in index.sentence_topics("国际社会面临许多共同难题。", "zh")

@@ -36,7 +36,7 @@ GAP_CHARS = 12
 MAX_KEYS = 64
 WORD = re.compile(r"\w+")
 SEPARATORS = str.maketrans({"ё": "е", "Ё": "Е", "-": " ", "‑": " ", "‐": " ", "\n": " ",
-                            "\t": " ", "\r": " ", "\xa0": " "})
+                            "\t": " ", "\r": " ", "\xa0": " ", "’": "'", "‘": "'"})
 
 
 @dataclass(frozen=True)
@@ -200,8 +200,9 @@ class PhraseSet:
 
 
 def normalise(text: str) -> str:
-    """The matching form of a text: lower case, `ё` as `е`, hyphens and spaces as one space
-    each. It has the same length as `text`, so a span in one is the same span in the other."""
+    """The matching form of a text: lower case, `ё` as `е`, typographic apostrophes as `'`,
+    hyphens and spaces as one space each. It has the same length as `text`, so a span in one
+    is the same span in the other."""
     lowered = text.translate(SEPARATORS).lower()
     if len(lowered) == len(text):
         return lowered

@@ -1,8 +1,8 @@
 """Which topics a text mentions, sentence by sentence, in its own language.
 
 Every topic's terms of one language go into one `PhraseSet`, so a sentence is scanned once for
-all topics. A topic's `exclude` terms veto its hits inside them ("US dollars" does not name the
-United States).
+all topics. A topic's `exclude` terms veto the hits they overlap ("US dollars" does not name the
+United States; "访问取得圆满成功" is a visit that is over).
 """
 
 from __future__ import annotations
@@ -93,11 +93,11 @@ def _labelled_terms(topics: Mapping[str, Topic]) -> dict[str, list[tuple[str, st
 
 
 def _kept(hits: list[Hit]) -> list[Hit]:
-    """Hits not inside an exclusion of their own topic."""
+    """Hits that no exclusion of their own topic overlaps ("国事访问" in "国事访问取得…")."""
     vetoes = [hit for hit in hits if hit.label.startswith(EXCLUDE)]
     return [
         hit for hit in hits
         if not hit.label.startswith(EXCLUDE)
-        and not any(v.label[1:] == hit.label and v.start <= hit.start and hit.end <= v.end
+        and not any(v.label[1:] == hit.label and v.start < hit.end and hit.start < v.end
                     for v in vetoes)
     ]
