@@ -16,6 +16,9 @@ from parsel import Selector, SelectorList
 from scrapy.http import TextResponse
 
 WHITESPACE = re.compile(r"\s+")
+LINE_BREAK = "\ue000"  # stands for a <br> until `clean` decides what a reader sees there
+CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+CJK_BREAK = re.compile(rf"(?<=[{CJK}])\s*{LINE_BREAK}\s*(?=[{CJK}])")
 ISO_DATE = re.compile(r"(\d{4})(?:[-/.年]|\s+)(\d{1,2})[-/.月](\d{1,2})")  # Xinhua: "2024 02/09"
 CLOCK = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)")
 URL_DATE = re.compile(r"(?<!\d)(20\d{2})[-/]?(\d{2})[-/]?(\d{2})(?!\d)")
@@ -31,7 +34,13 @@ WORDY_DATE = re.compile(
 
 
 def clean(text: str) -> str:
-    """Collapse whitespace (including non-breaking spaces) the way a reader sees the text."""
+    """Collapse whitespace (including non-breaking spaces) the way a reader sees the text.
+
+    A line break is a space between words, but nothing between two Chinese characters: the
+    ministry breaks long titles with <br> ("…针对<br>中国公民…"), and a space there would split
+    the words the analysis looks for.
+    """
+    text = CJK_BREAK.sub("", text).replace(LINE_BREAK, " ")
     return WHITESPACE.sub(" ", text.replace("\xa0", " ")).strip()
 
 
@@ -48,11 +57,14 @@ def first_match(node: Node, chain: Iterable[str]) -> SelectorList[Selector]:
 
 
 def first_text(node: Node, chain: Iterable[str]) -> str | None:
-    """Visible text of the first match of `chain` (attribute selectors give the attribute)."""
-    for found in first_match(node, chain):
-        text = clean(_visible_text(found) if _is_element(found) else found.get())
-        if text:
-            return text
+    """Visible text of the first match of `chain` that has any (attribute selectors give the
+    attribute). An empty match falls through to the next selector: the ministry's English
+    pages keep an empty `#News_Body_Time`, Xinhua's Chinese pages an empty `<h1>`."""
+    for css in chain:
+        for found in node.css(css):
+            text = clean(_visible_text(found) if _is_element(found) else found.get())
+            if text:
+                return text
     return None
 
 
@@ -67,7 +79,7 @@ def without(html: str, removals: Iterable[str]) -> Selector:
     """A selector over `html` with the elements of `removals` dropped (tooltips, share blocks)."""
     selector = Selector(text=html)
     for line_break in selector.css("br"):
-        line_break.root.tail = " " + (line_break.root.tail or "")
+        line_break.root.tail = LINE_BREAK + (line_break.root.tail or "")
     for css in removals:
         for element in selector.css(css):
             element.drop()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import calendar
+import email.utils
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import feedparser
 
@@ -28,27 +30,45 @@ def parse_feed(body: bytes, url: str) -> Any:
     return parsed
 
 
-def entry_published(entry: Any) -> datetime | None:
-    """The entry's time as aware UTC: the RFC 3339 text if it parses, else feedparser's struct."""
+def entry_published(entry: Any, zone: str | None = None) -> datetime | None:
+    """The entry's time as aware UTC: its printed text if it parses, else feedparser's struct.
+
+    With `zone` the printed offset is not trusted (a source's `trust_feed_offset = false`):
+    the wall-clock time is read in `zone`. The Kremlin's feeds print Moscow time with +04:00,
+    though Moscow has been UTC+3 since October 2014; its pages print the same wall clock.
+    """
     for key in ("published", "updated"):
-        text = entry.get(key)
-        if text:
-            try:
-                stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
-            except ValueError:
-                stamp = None
-            if stamp is not None and stamp.tzinfo is not None:
-                return stamp.astimezone(UTC)
+        stamp = printed_time(entry.get(key) or "")
+        if stamp is not None:
+            local = stamp.replace(tzinfo=ZoneInfo(zone)) if zone else stamp
+            return local.astimezone(UTC)
     for key in ("published_parsed", "updated_parsed"):
-        if entry.get(key):
+        if entry.get(key):  # already UTC: the printed wall clock is lost here
             return datetime.fromtimestamp(calendar.timegm(entry[key]), UTC)
     return None
+
+
+def printed_time(text: str) -> datetime | None:
+    """An RFC 3339 (Atom) or RFC 822 (RSS) time with its offset; None when it has none."""
+    try:
+        stamp = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            stamp = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return stamp if stamp.tzinfo is not None else None
 
 
 def entry_html(entry: Any) -> str:
     """The fullest text the entry carries: its content, else its summary."""
     contents = entry.get("content") or []
     return contents[0].get("value", "") if contents else entry.get("summary", "")
+
+
+def html_text(html: str, removals: Iterable[str]) -> str:
+    """An HTML fragment (a feed's summary) as the clean text a reader sees, like a page's lead."""
+    return " ".join(html_paragraphs(html, removals))
 
 
 def html_paragraphs(html: str, removals: Iterable[str]) -> list[str]:

@@ -11,7 +11,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-KINDS = ("readout", "commentary", "transcript", "press")
+# Document kinds. Official pages get theirs from the page's own signals (each source's `kinds`
+# in config/sources.toml, checked in order); a page that shows no signal is an `article`.
+#   readout     the official account of a leaders' call, talks or meeting
+#   article     a news or event report without a kind signal (it may still report a call)
+#   commentary  an aide's or spokesperson's comment, remarks, answers to a question
+#   transcript  a transcript (a meeting, a press conference, opening remarks)
+#   interview   an interview given by the leader
+#   statement   a statement, an address, press statements, an announcement by a spokesperson
+#   other       a page that is not an article (an announcement of a coming event)
+#   press       a press piece from a press feed
+KINDS = ("readout", "article", "commentary", "transcript", "interview", "statement", "other",
+         "press")
+DEFAULT_KIND = "article"
 
 
 @dataclass(frozen=True)

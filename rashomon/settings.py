@@ -23,6 +23,7 @@ from alerts.config import AlertsConfig
 from rashomon.analysis.config import AnalysisConfig, FramingPair, Leader, Topic
 from rashomon.configmodel import ConfigModel
 from rashomon.errors import ConfigError
+from rashomon.models import KINDS
 
 DEFAULT_FILES = ("rashomon.toml", "sources.toml", "leaders.toml", "topics.toml")
 SOURCE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -33,6 +34,8 @@ FAMILY_PATHS: dict[str, tuple[str, ...]] = {
     "mfa": ("listing",),
     "press": ("feed",),
 }
+# The configured addresses a crawl starts from (its entry points), by path name.
+ENTRY_PATHS = ("feed", "listing", "listings", "datasources")
 
 
 class CrawlConfig(ConfigModel):
@@ -51,6 +54,32 @@ class StoreConfig(ConfigModel):
     url: str = "sqlite:///var/rashomon.db"
 
 
+def check_regexes(patterns: list[str]) -> list[str]:
+    """A configuration error at load time, not a crash in the middle of a crawl."""
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
+    return patterns
+
+
+class KindSignals(ConfigModel):
+    """How a page shows that it is of one kind: regexes on its title, on its address (or the
+    feed or listing it came from), on any of its paragraphs, and CSS selectors of page markers
+    (the Kremlin's "Published in sections: … Transcripts" link, `article.announce`)."""
+
+    title: list[str] = []
+    url: list[str] = []
+    text: list[str] = []
+    marker: list[str] = []
+
+    @field_validator("title", "url", "text")
+    @classmethod
+    def _regexes(cls, value: list[str]) -> list[str]:
+        return check_regexes(value)
+
+
 class Source(ConfigModel):
     """One site to collect from. Every URL requested is built from `base_url`."""
 
@@ -63,10 +92,13 @@ class Source(ConfigModel):
     aliases: tuple[str, ...] = ()
     paths: dict[str, str | list[str]] = {}
     selectors: dict[str, list[str]] = {}
-    kinds: dict[str, list[str]] = {}
+    kinds: dict[str, KindSignals] = {}
     follow: list[str] = []
     drop_lines: list[str] = []
+    drop_paragraphs: list[str] = []
+    end_before: list[str] = []
     timezone: str = "UTC"
+    trust_feed_offset: bool = True
     interval_minutes: int = Field(15, ge=1)
     silence_hours: float = Field(0, ge=0)
     enabled: bool = True
@@ -88,15 +120,22 @@ class Source(ConfigModel):
             raise ValueError(f"unknown time zone {value!r}") from None
         return value
 
-    @field_validator("follow", "drop_lines")
+    @field_validator("follow", "drop_lines", "drop_paragraphs", "end_before")
     @classmethod
     def _regexes(cls, value: list[str]) -> list[str]:
-        for pattern in value:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
-        return value
+        return check_regexes(value)
+
+    @field_validator("kinds", mode="before")
+    @classmethod
+    def _kinds(cls, value: Any) -> Any:
+        """Known kind names only; a bare list is a list of title regexes (the old form)."""
+        if not isinstance(value, Mapping):
+            return value
+        unknown = sorted(set(value) - set(KINDS))
+        if unknown:
+            raise ValueError(f"unknown kind {unknown[0]!r} (known: {', '.join(KINDS)})")
+        return {kind: {"title": signals} if isinstance(signals, list) else signals
+                for kind, signals in value.items()}
 
     @model_validator(mode="after")
     def _family_paths(self) -> Source:
@@ -120,6 +159,11 @@ class Source(ConfigModel):
     def url(self, path: str) -> str:
         """An absolute URL on this source's site, built from `base_url`."""
         return self.base_url + "/" + path.lstrip("/")
+
+    def entry_points(self) -> list[str]:
+        """The configured addresses a crawl starts from: feeds, listings, data sources (the
+        Kremlin's listing is its fallback). Their state is recorded per address."""
+        return [self.url(path) for name in ENTRY_PATHS for path in self.path_list(name)]
 
 
 class Settings(ConfigModel):

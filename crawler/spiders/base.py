@@ -9,7 +9,7 @@ response counts, as the crawl's outcome row when the spider closes.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +22,7 @@ from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler import extract, feeds
+from crawler.kinds import kind_of
 from crawler.links import rebase
 from rashomon.errors import ParseError
 from rashomon.models import CrawlOutcome, Document
@@ -208,39 +209,57 @@ class SourceSpider(scrapy.Spider):
         return Document(source_id=self.source.id, side=self.source.side,
                         language=self.source.language, fetched_at=datetime.now(UTC), **fields)
 
-    def kind_of(self, title: str, default: str = "readout") -> str:
-        """The document kind from config title patterns (commentary, transcript, …)."""
-        for kind, patterns in self.source.kinds.items():
-            if any(re.search(pattern, title) for pattern in patterns):
-                return kind
-        return default
+    def kind(self, title: str, urls: list[str], paragraphs: Sequence[str],
+             page: Selector | None = None) -> str:
+        """The document kind from the source's configured signals (crawler/kinds.py)."""
+        return kind_of(self.source.kinds, title=title, urls=urls, paragraphs=paragraphs,
+                       page=page)
 
-    def parse_article(self, response: Response, **hints: Any) -> Iterator[Document]:
-        """An article page, parsed with the source's selector chains."""
-        page = extract.without(response.text, self.source.selectors.get("remove", []))
-        parsed = ArticleParser(self.source, page, response.url).parse()
+    def parse_article(self, response: Response, via: str = "") -> Iterator[Document]:
+        """An article page, parsed with the source's selector chains; `via` is the feed or
+        listing that linked it (its address can be a kind signal)."""
+        parser = ArticleParser(self.source, response.text, response.url)
+        parsed = parser.parse()
         if isinstance(parsed, str):
             self.fail(response.url, parsed)
             return
+        kind = self.kind(parsed["title"], [response.url, via], parsed["paragraphs"], parser.raw)
         yield self.document(url=response.url, external_id=self.external_id(response.url),
-                            kind=self.kind_of(parsed["title"], hints.get("kind", "readout")),
-                            **parsed)
+                            kind=kind, **parsed)
 
     def external_id(self, url: str) -> str | None:
         return None
 
 
 class ArticleParser:
-    """Title, time, lead, paragraphs and tags of one article page, by fallback chains."""
+    """Title, time, lead, paragraphs and tags of one article page, by fallback chains.
 
-    def __init__(self, source: Source, page: Any, url: str) -> None:
+    The text (title, lead, body) is read after the source's `remove` selectors dropped what a
+    reader does not read as text (tooltips, share blocks, the bottom meta). The metadata
+    lives in exactly those blocks on kremlin.ru (the tag list and the publication status sit
+    in `.read__bottommeta`), so tags are read from the untouched page, and the date and time
+    fall back to it when the cleaned page has none (an announcement's only time is there).
+    """
+
+    def __init__(self, source: Source, html: str, url: str) -> None:
         self.source = source
         self.url = url
-        chain = source.selectors.get("article")
-        self.root = extract.first_match(page, chain) if chain else page
+        self.raw = Selector(text=html)
+        page = extract.without(html, source.selectors.get("remove", []))
+        self.root = self.article(page)
+        self.raw_root = self.article(self.raw)
+
+    def article(self, page: Selector) -> Any:
+        chain = self.source.selectors.get("article")
+        return extract.first_match(page, chain) if chain else page
 
     def chain(self, name: str) -> list[str]:
         return self.source.selectors.get(name, [])
+
+    def meta_text(self, name: str) -> str | None:
+        """A metadata field: from the cleaned page, else from the untouched one."""
+        chain = self.chain(name)
+        return extract.first_text(self.root, chain) or extract.first_text(self.raw_root, chain)
 
     def parse(self) -> dict[str, Any] | str:
         """The fields of a Document, or a message saying what is missing."""
@@ -255,18 +274,18 @@ class ArticleParser:
             return f"no {', '.join(missing)} matched"
         return {"title": title, "paragraphs": tuple(paragraphs), "published_at": published,
                 "summary": extract.first_text(self.root, self.chain("lead")) or "",
-                "tags": tuple(extract.texts(self.root, self.chain("tags")))}
+                "tags": tuple(extract.texts(self.raw_root, self.chain("tags")))}
 
     def paragraphs(self) -> list[str]:
         lead = extract.first_text(self.root, self.chain("lead"))
-        body = extract.texts(self.root, self.chain("body"))
-        return drop_trailing([lead, *body] if lead else body, self.source.drop_lines)
+        body = article_text(extract.texts(self.root, self.chain("body")), self.source)
+        return [lead, *body] if lead else body
 
     def published(self) -> datetime | None:
         """Date (page, else URL) and time (page) on the site's wall clock, as UTC."""
-        stamp = extract.first_text(self.root, self.chain("date")) or ""
+        stamp = self.meta_text("date") or ""
         day = extract.parse_local_date(stamp) or extract.date_in_url(self.url)
-        clock_text = extract.first_text(self.root, self.chain("time")) or stamp
+        clock_text = self.meta_text("time") or stamp
         clock = extract.parse_clock(clock_text)
         return None if day is None else extract.to_utc(day, clock, self.source.timezone)
 
@@ -277,6 +296,17 @@ def spider_of(crawler: Crawler) -> SourceSpider:
     if not isinstance(spider, SourceSpider):
         raise TypeError(f"not a Rashomon source spider: {spider!r}")
     return spider
+
+
+def article_text(paragraphs: list[str], source: Source) -> list[str]:
+    """The paragraphs that are the article's own text: up to the first `end_before` match (the
+    "Related:" story list under old Xinhua articles), without `drop_paragraphs` (photo
+    captions: "…(Xinhua/Rouelle Umali)", "…新华社记者 才扬 摄") and `drop_lines` at the end."""
+    end = next((n for n, text in enumerate(paragraphs)
+                if any(re.search(p, text) for p in source.end_before)), len(paragraphs))
+    kept = [text for text in paragraphs[:end]
+            if not any(re.search(p, text) for p in source.drop_paragraphs)]
+    return drop_trailing(kept, source.drop_lines)
 
 
 def drop_trailing(paragraphs: list[str], patterns: list[str]) -> list[str]:

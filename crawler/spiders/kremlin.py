@@ -1,9 +1,10 @@
 """kremlin.ru (Russian) and en.kremlin.ru (English).
 
 Discovery: the Atom feeds (entries carry the whole article HTML), with the listing
-`/events/president/news` (and `/page/N`) as the fallback when a feed fails. A backfill pages
-back through the news feed's `link rel="next"`, saving its position after every page so a
-stopped backfill resumes where it stopped. The numeric event id joins the RU and EN pages.
+`/events/president/news` (and `/page/N`) as the fallback when a feed fails, or as the way in
+when no feed is configured. A backfill pages back through the news feed's `link rel="next"`,
+saving its position after every page so a stopped backfill resumes where it stopped. The
+numeric event id joins the RU and EN pages.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from parsel import Selector
 from scrapy.http import Request, Response, TextResponse
 
 from crawler import extract, feeds
-from crawler.spiders.base import SourceSpider
+from crawler.spiders.base import SourceSpider, article_text
 from rashomon.models import Document
 
 EVENT_ID = re.compile(r"/(\d+)/?$")
@@ -31,8 +33,11 @@ class KremlinSpider(SourceSpider):
             start = self.resume_from() or self.source.url(self.source.path_list("feed")[0])
             yield self.discovery_request(start, self.parse_feed, page=1)
             return
-        for path in self.source.path_list("feed"):
+        feed_paths = self.source.path_list("feed")
+        for path in feed_paths:
             yield self.discovery_request(self.source.url(path), self.parse_feed)
+        if not feed_paths:  # a source configured without feeds reads its listing
+            yield from self.read_listing()
 
     # ------------------------------------------------------------------ feed
     def parse_feed(self, response: Response, page: int = 0) -> Iterator[Any]:
@@ -60,21 +65,25 @@ class KremlinSpider(SourceSpider):
         if url is None:
             self.fail(response.url, f"entry without a usable link: {entry.get('id')!r}")
             return None
-        paragraphs = feeds.html_paragraphs(feeds.entry_html(entry),
-                                           self.source.selectors.get("remove", []))
-        published = feeds.entry_published(entry)
+        removals = self.source.selectors.get("remove", [])
+        html = feeds.entry_html(entry)
+        paragraphs = article_text(feeds.html_paragraphs(html, removals), self.source)
+        published = feeds.entry_published(entry, self.feed_zone())
         if not (paragraphs and published and entry.get("title")):
-            return self.article_request(url, self.parse_article, kind=self.feed_kind(response))
+            return self.article_request(url, self.parse_article, via=response.url)
+        title = extract.clean(entry.title)
+        summary = entry.get("summary", "") if entry.get("content") else ""
         return self.document(
-            url=url, external_id=self.external_id(url), title=extract.clean(entry.title),
-            kind=self.kind_of(entry.title, self.feed_kind(response)),
+            url=url, external_id=self.external_id(url), title=title,
+            kind=self.kind(title, [url, response.url], paragraphs, Selector(text=html)),
             published_at=published, paragraphs=tuple(paragraphs),
-            summary=extract.clean(entry.get("summary", "")) if entry.get("content") else "",
+            summary=feeds.html_text(summary, removals),
             tags=tuple(tag.get("term", "") for tag in entry.get("tags", []) if tag.get("term")),
         )
 
-    def feed_kind(self, response: Response) -> str:
-        return "transcript" if "/transcripts/" in response.url else "readout"
+    def feed_zone(self) -> str | None:
+        """The zone the feed's wall-clock times are read in when its offset is not trusted."""
+        return None if self.source.trust_feed_offset else self.source.timezone
 
     def next_backfill_page(self, parsed: Any, documents: list[Any], response: Response,
                            page: int) -> Iterator[Request]:
@@ -87,8 +96,13 @@ class KremlinSpider(SourceSpider):
 
     # ------------------------------------------------------------------ listing (fallback)
     def fallback(self, url: str) -> Iterator[Request]:
-        """A failed feed: read the listing pages instead (once per crawl)."""
-        if self.mode == "backfill" or self.listing_tried:
+        """A failed feed: read the listing pages instead."""
+        if self.mode != "backfill":
+            yield from self.read_listing()
+
+    def read_listing(self) -> Iterator[Request]:
+        """The listing's first page, once per crawl."""
+        if self.listing_tried:
             return
         self.listing_tried = True
         yield self.discovery_request(self.source.url(self.source.path("listing")),
@@ -99,7 +113,10 @@ class KremlinSpider(SourceSpider):
         if items is None:
             return
         for item in items:
-            request = self.article_request(self.entry_link(item, response), self.parse_article)
+            if not self.follows(self.entry_title(item)):
+                continue
+            request = self.article_request(self.entry_link(item, response), self.parse_article,
+                                           via=response.url)
             if request is not None:
                 yield request
         self.remember(response)

@@ -2,8 +2,8 @@
 
 Discovery reads the listing `index.html`, `index_1.html`, … (the page count is in the
 `countPage = N` script variable). Article templates differ by year; the selector chains in
-config try each in turn. Deleted articles answer 200 with a "system" page: those are detected
-by URL and skipped, never stored.
+config try each in turn. Deleted articles answer 200 with a "system" page (or the not-found
+page `error.htm`): those are detected by URL (`paths.deleted`) and skipped, never stored.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from crawler.spiders.base import SourceSpider
 from rashomon.models import Document
 
 COUNT_PAGE = re.compile(r"countPage\s*=\s*(\d+)")
-ARTICLE_ID = re.compile(r"/t(\d{8}_\d+)\.s?html?$")
+# The `t` number: t20220615_10703868.html today, t1638467.shtml on the old site.
+ARTICLE_ID = re.compile(r"/(t\d{8}_\d+|t\d+)\.s?html?$")
 
 
 class MfaSpider(SourceSpider):
@@ -40,15 +41,15 @@ class MfaSpider(SourceSpider):
         if items is None:
             return
         entries = [(self.entry_link(item, response), self.entry_title(item)) for item in items]
-        yield from self.articles(entries)
+        yield from self.articles(entries, response.url)
         self.remember(response)
         yield from self.next_listing(response, page, [url for url, _ in entries])
 
-    def articles(self, entries: list[tuple[str | None, str]]) -> Iterator[Request]:
+    def articles(self, entries: list[tuple[str | None, str]], via: str) -> Iterator[Request]:
         for url, title in entries:
             if not (self.follows(title) and self.in_range(extract.date_in_url(url or ""))):
                 continue
-            request = self.article_request(url, self.parse_article)
+            request = self.article_request(url, self.parse_article, via=via)
             if request is not None:
                 yield request
 
@@ -69,16 +70,16 @@ class MfaSpider(SourceSpider):
     def page_budget(self) -> int:
         return 10_000 if self.mode == "backfill" else self.max_pages
 
-    def parse_article(self, response: Response, **hints: object) -> Iterator[Document]:
+    def parse_article(self, response: Response, via: str = "") -> Iterator[Document]:
         if self.deleted(response):
             self.crawler.stats.inc_value("rashomon/deleted_pages")
             self.logger.info("deleted page (system page) skipped: %s", response.url)
             self.store.skip_url(self.source.id, _requested_url(response), "deleted")
             return
-        yield from super().parse_article(response, **hints)
+        yield from super().parse_article(response, via)
 
     def deleted(self, response: Response) -> bool:
-        """The ministry answers a deleted article with a 200 'system' page."""
+        """The ministry answers a deleted article with a 200 'system' or not-found page."""
         markers = self.source.path_list("deleted")
         return any(marker in response.url for marker in markers)
 

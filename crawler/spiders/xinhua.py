@@ -17,7 +17,8 @@ from scrapy.http import Request, Response, TextResponse
 
 from crawler.spiders.base import SourceSpider
 
-ARTICLE_ID = re.compile(r"/([0-9a-f]{32})/c\.html?$|/c_(\d+)\.html?$")
+# The article id as in the URL: /<32 hex>/c.html today, /c_1128743266.htm on older pages.
+ARTICLE_ID = re.compile(r"/([0-9a-f]{32})/c\.html?$|/(c_\d+)\.html?$")
 
 
 class XinhuaSpider(SourceSpider):
@@ -34,7 +35,8 @@ class XinhuaSpider(SourceSpider):
         if items is None:
             return
         for item in items:
-            yield from self.follow_entry(self.entry_link(item, response), self.entry_title(item))
+            yield from self.follow_entry(self.entry_link(item, response), self.entry_title(item),
+                                         response.url)
         self.remember(response)
 
     def parse_datasource(self, response: Response) -> Iterator[Request]:
@@ -46,13 +48,13 @@ class XinhuaSpider(SourceSpider):
             return
         for entry in entries:
             url = self.link(entry.get("publishUrl"), response)
-            yield from self.follow_entry(url, str(entry.get("title", "")))
+            yield from self.follow_entry(url, str(entry.get("title", "")), response.url)
         self.remember(response)
 
-    def follow_entry(self, url: str | None, title: str) -> Iterator[Request]:
+    def follow_entry(self, url: str | None, title: str, via: str) -> Iterator[Request]:
         if not self.follows(title):
             return
-        request = self.article_request(url, self.parse_article)
+        request = self.article_request(url, self.parse_article, via=via)
         if request is not None:
             yield request
 
