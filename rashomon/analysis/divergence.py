@@ -29,9 +29,10 @@ class Passage:
 
 
 def passages_of(doc: Document) -> list[Passage]:
-    """Title, lead and body of a document, each as written."""
-    parts = [doc.title, doc.summary, *doc.paragraphs]
-    return [Passage(doc.side, part, doc.language, doc.url) for part in parts if part.strip()]
+    """A document as one passage: title, lead and body, a line each (a line break always ends
+    a sentence, so nothing runs on from one part into the next)."""
+    parts = [part for part in (doc.title, doc.summary, *doc.paragraphs) if part.strip()]
+    return [Passage(doc.side, "\n".join(parts), doc.language, doc.url)] if parts else []
 
 
 def find_topics(index: TopicIndex, passages: Iterable[Passage]) -> tuple[TopicFinding, ...]:

@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right as bisect
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -69,8 +71,7 @@ class Term:
     segments: tuple[Segment, ...]
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """Where a term was found in a text: its label and the span of the words it matched."""
 
     label: str
@@ -79,11 +80,21 @@ class Hit:
     term: str
 
 
+WHOLE, STEM, CAPS, OTHER = range(4)  # how a key's hit is checked (see `_Key.check`)
+
+
 @dataclass(frozen=True)
 class _Key:
+    """One automaton key's meaning: which part of which term, and its words' lengths.
+    `check` says how much a hit needs checking: WHOLE (the key is the whole part: its right
+    edge), STEM (the part ends in a stem: run to the end of the word), CAPS (one word in
+    capitals: as written, and its right edge) or OTHER (`PhraseSet._check`)."""
+
     term: int
     segment: int
     lengths: tuple[int, ...]
+    check: int = OTHER
+    caps: str = ""
 
 
 class PhraseSet:
@@ -124,10 +135,11 @@ class PhraseSet:
         keys: dict[str, list[_Key]] = {}
         for number, term in enumerate(self.terms):
             for index, segment in enumerate(term.segments):
+                check, caps = _check_of(segment)
                 for combination in _combinations(segment):
                     key = " ".join(combination)
                     lengths = tuple(len(part) for part in combination)
-                    keys.setdefault(key, []).append(_Key(number, index, lengths))
+                    keys.setdefault(key, []).append(_Key(number, index, lengths, check, caps))
         automaton = ahocorasick.Automaton()
         for key, payload in keys.items():
             automaton.add_word(key, (len(key), payload))
@@ -135,28 +147,53 @@ class PhraseSet:
             automaton.make_automaton()
         return automaton
 
-    def find(self, text: str) -> list[Hit]:
-        """Every term found in `text` (one sentence), in text order."""
+    def find(self, text: str, sentences: Sequence[int] = ()) -> list[Hit]:
+        """Every term found in `text`, in text order. `sentences`: where the sentences after
+        the first start; the parts of a gapped term stay within one sentence."""
         if not self.terms:
             return []
         norm = normalise(text)
-        ends: dict[tuple[int, int], dict[int, int]] = {}
+        ends: dict[tuple[int, int], int] = {}  # (term, start) → end, for one-part terms
+        parts: dict[tuple[int, int], dict[int, int]] = {}  # (term, part) → {start: end}
+        for start, key, end in self._spans(text, norm):
+            if len(self.terms[key.term].segments) == 1:
+                ends[key.term, start] = max(end, ends.get((key.term, start), 0))
+            elif key.segment == 0 or (key.term, 0) in parts:
+                by_start = parts.setdefault((key.term, key.segment), {})
+                by_start[start] = max(end, by_start.get(start, 0))
+        hits = [Hit(self.terms[number].label, start, end, self.terms[number].text)
+                for (number, start), end in ends.items()]
+        found = {where: sorted(by_start.items()) for where, by_start in parts.items()}
+        for number in {number for number, _ in found}:
+            hits += self._chain(number, found, norm, sentences)
+        return sorted(hits, key=lambda hit: (hit.start, hit.end))
+
+    def _spans(self, text: str, norm: str) -> Iterator[tuple[int, _Key, int]]:
+        """(start, key, end) of every automaton hit that passes its key's checks."""
+        spaced, size = self.spaced, len(norm)
         for end, (length, payload) in self._automaton.iter(norm):
-            start = end + 1 - length
+            start, after = end + 1 - length, end + 1
+            if spaced and start > 0 and norm[start - 1].isalnum():
+                continue  # inside a word: "us" in "discuss"
+            edge = not (spaced and after < size and norm[after].isalnum())
             for key in payload:
-                span = self._check(key, text, norm, start)
-                if span is not None:
-                    by_start = ends.setdefault((key.term, key.segment), {})
-                    by_start[start] = max(span[1], by_start.get(start, 0))
-        found = {where: sorted(by_start.items()) for where, by_start in ends.items()}
-        hits = (self._chain(number, found, norm) for number in {n for n, _ in found})
-        return sorted((hit for chain in hits for hit in chain), key=lambda h: (h.start, h.end))
+                if key.check == WHOLE:
+                    if edge:
+                        yield start, key, after
+                elif key.check == STEM:
+                    yield start, key, _word_end(norm, after) if spaced else after
+                elif key.check == CAPS:
+                    if edge and text.startswith(key.caps, start):
+                        yield start, key, after
+                else:
+                    span = self._check(key, text, norm, start)
+                    if span is not None:
+                        yield start, key, span[1]
 
     def _check(self, key: _Key, text: str, norm: str, start: int) -> tuple[int, int] | None:
-        """The span of the segment at `start`, if its edges, capitals and last words agree."""
+        """The span of the segment at `start`, if its capitals, right edge and last words agree
+        (the left edge is checked once per automaton hit, in `find`)."""
         segment = self.terms[key.term].segments[key.segment]
-        if self.spaced and start > 0 and _is_word_char(norm[start - 1]):
-            return None
         if not _caps_agree(segment.words, key.lengths, text, start):
             return None
         end = start + sum(key.lengths) + len(key.lengths) - 1
@@ -177,7 +214,7 @@ class PhraseSet:
         return start, end
 
     def _chain(self, number: int, found: Mapping[tuple[int, int], list[tuple[int, int]]],
-               norm: str) -> list[Hit]:
+               norm: str, sentences: Sequence[int]) -> list[Hit]:
         """Hits of a whole term: each segment after the previous one, within the gap."""
         term = self.terms[number]
         hits = []
@@ -185,7 +222,8 @@ class PhraseSet:
             spans = [first]
             for index in range(1, len(term.segments)):
                 following = [s for s in found.get((number, index), [])
-                             if s[0] >= spans[-1][1] and self._near(norm, spans[-1][1], s[0])]
+                             if s[0] >= spans[-1][1] and self._near(norm, spans[-1][1], s[0])
+                             and bisect(sentences, spans[-1][1]) == bisect(sentences, s[0])]
                 if not following:
                     break
                 spans.append(min(following))
@@ -243,6 +281,18 @@ def _anchored(words: Sequence[Word]) -> int:
         if word.stem:
             break
     return count
+
+
+def _check_of(segment: Segment) -> tuple[int, str]:
+    """How hits of this part's keys are checked, and the word in capitals for CAPS."""
+    words = segment.words
+    if segment.anchored < len(words) or any(w.stem for w in words[:-1]):
+        return OTHER, ""
+    if len(words) == 1 and words[0].caps:
+        return CAPS, words[0].caps
+    if any(w.caps for w in words):
+        return OTHER, ""
+    return (STEM if words[-1].stem else WHOLE), ""
 
 
 def _combinations(segment: Segment) -> Iterator[tuple[str, ...]]:

@@ -7,37 +7,43 @@ abbreviations ("U.S.", "Mr.", initials) do not end a sentence.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
-SPACED_END = re.compile(
-    r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)(?<!\bNo)(?<!\bvs)(?<!\bU\.S)"
+SPACED_END = re.compile(  # the look-ahead first: most positions fail at once
+    r"(?=[.!?…])(?<!\b[A-Z])(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)(?<!\bNo)(?<!\bvs)(?<!\bU\.S)"
     r"(?<!\bт\.е)(?<!\bг)(?<!\bгг)"
     r"[.!?…]+[\"'»”)]*(?=\s+|$)"
 )
 CJK_END = re.compile(r"[。！？；]+[”’」』）]*")
+LINE = re.compile(r"[^\n]+")
 SPACED = ("en", "ru")
 
 
 def split_sentences(text: str, language: str) -> list[str]:
-    """The sentences of `text` (paragraph breaks always end a sentence), stripped, non-empty."""
+    """The sentences of `text` (line breaks always end a sentence), stripped, non-empty."""
+    return [text[start:end] for start, end in sentence_spans(text, language)]
+
+
+def sentence_spans(text: str, language: str) -> list[tuple[int, int]]:
+    """Where the sentences of `text` are: (start, end) offsets, stripped, in order."""
     pattern = SPACED_END if language in SPACED else CJK_END
-    sentences: list[str] = []
-    for block in re.split(r"\n\s*\n|\n", text):
-        sentences.extend(_split_block(block, pattern))
-    return sentences
+    spans: list[tuple[int, int]] = []
+    for line in LINE.finditer(text):
+        start = line.start()
+        for match in pattern.finditer(text, line.start(), line.end()):
+            _add(text, start, match.end(), spans)
+            start = match.end()
+        _add(text, start, line.end(), spans)
+    return spans
 
 
-def _split_block(block: str, pattern: re.Pattern[str]) -> Iterable[str]:
-    start = 0
-    for match in pattern.finditer(block):
-        yield from _clean(block[start:match.end()])
-        start = match.end()
-    yield from _clean(block[start:])
-
-
-def _clean(piece: str) -> list[str]:
-    piece = piece.strip()
-    return [piece] if piece else []
+def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    """Append [start, end) without its surrounding white space, unless nothing is left."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        spans.append((start, end))
 
 
 def shorten(sentence: str, limit: int = 160) -> str:

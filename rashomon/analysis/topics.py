@@ -7,13 +7,14 @@ United States; "访问取得圆满成功" is a visit that is over).
 
 from __future__ import annotations
 
+from bisect import bisect_right as bisect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rashomon.analysis.config import FramingPair, Topic
 from rashomon.analysis.morphology import RussianForms
 from rashomon.analysis.phrases import Hit, PhraseSet, phrase_sets
-from rashomon.analysis.sentences import split_sentences
+from rashomon.analysis.sentences import sentence_spans
 from rashomon.errors import ConfigError
 
 EXCLUDE = "!"
@@ -56,30 +57,25 @@ class TopicIndex:
                 if topic_id not in self.topics:
                     raise ConfigError(f"framing {pair.label!r}: unknown topic {topic_id!r}")
 
-    def sentence_mentions(self, sentence: str, language: str) -> list[Mention]:
-        """The topics one sentence mentions, each with the words that matched, by topic id."""
+    def sentence_topics(self, sentence: str, language: str) -> list[str]:
+        """Ids of the topics one sentence mentions."""
+        return sorted({mention.topic_id for mention in self.mentions(sentence, language)})
+
+    def mentions(self, text: str, language: str) -> list[Mention]:
+        """Every (topic, sentence) of `text`, in text order, with the words that matched: the
+        whole text is scanned once, and each hit is filed under its sentence."""
         phrases = self.phrases.get(language)
         if phrases is None:
             return []
-        matched: dict[str, list[str]] = {}
-        for hit in _kept(phrases.find(sentence)):
-            words = matched.setdefault(hit.label, [])
-            text = sentence[hit.start:hit.end]
-            words += [] if text in words else [text]
-        ordered = sorted(matched.items())
-        return [Mention(topic_id, sentence, tuple(words)) for topic_id, words in ordered]
-
-    def sentence_topics(self, sentence: str, language: str) -> list[str]:
-        """Ids of the topics one sentence mentions."""
-        return [mention.topic_id for mention in self.sentence_mentions(sentence, language)]
-
-    def mentions(self, text: str, language: str) -> list[Mention]:
-        """Every (topic, sentence) of `text`, in text order."""
-        return [
-            mention
-            for sentence in split_sentences(text, language)
-            for mention in self.sentence_mentions(sentence, language)
-        ]
+        spans = sentence_spans(text, language)
+        starts = [start for start, _ in spans]
+        matched: dict[tuple[int, str], list[str]] = {}
+        for hit in _kept(phrases.find(text, starts[1:])):
+            words = matched.setdefault((bisect(starts, hit.start) - 1, hit.label), [])
+            found = text[hit.start:hit.end]
+            words += [] if found in words else [found]
+        return [Mention(topic_id, text[slice(*spans[number])], tuple(words))
+                for (number, topic_id), words in sorted(matched.items())]
 
 
 def _labelled_terms(topics: Mapping[str, Topic]) -> dict[str, list[tuple[str, str]]]:
