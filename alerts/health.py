@@ -8,7 +8,10 @@ A crawl is **bad** when any of these holds (`problem`):
   nothing *new* (`items_stored == 0`) is normal and good.
 
 A source is **failing** when its last N crawls (`[alerts.health] failures_before_alert`, 3)
-were all bad; it **recovers** with its next good crawl. A source with `silence_hours > 0`
+were all bad, or when one of its configured addresses (a feed, a listing, a data source) failed
+in the last N crawls that asked it, though the crawls themselves were good (another address
+answered); it **recovers** with its next good crawl once every configured address answers
+again (the states are recorded by `crawler.entrypoints`). A source with `silence_hours > 0`
 is **silent** when its newest document was published longer ago than that (or, with no
 document at all, since its first crawl); it recovers when a newer document appears.
 Each change of state raises one `source_health` alert; the state is persisted in
@@ -30,7 +33,7 @@ from alerts.fingerprint import fingerprint
 from alerts.message import Alert, HealthNote, HealthStatus
 from alerts.outbox import Guard, health_table
 from alerts.text import utc_iso, utc_text
-from rashomon.models import CrawlOutcome
+from rashomon.models import CrawlOutcome, EntryPoint
 from rashomon.settings import Source
 from rashomon.store import Store
 from rashomon.store.schema import documents
@@ -86,14 +89,28 @@ class HealthChecker:
     def _failing(self, source: Source, state: HealthState) -> Transition | None:
         crawls = self.store.crawls(source_id=source.id, limit=self.config.failures_before_alert)
         problems = [problem(outcome) for outcome in crawls]
-        if not state.failing and len(crawls) == self.config.failures_before_alert \
-                and all(problems):
-            note = _failing_note(source, crawls, problems)
-            return self._transition(note, "failing", True)
-        if state.failing and crawls and problems[0] is None:
+        broken = self._broken_addresses(source)
+        if not state.failing:
+            note = self._failing_note(source, crawls, problems, broken)
+            return None if note is None else self._transition(note, "failing", True)
+        if crawls and problems[0] is None and not broken:
             note = _note(source, "recovered", "a crawl succeeded again", crawls[0].finished_at)
             return self._transition(note, "failing", False)
         return None
+
+    def _failing_note(self, source: Source, crawls: list[CrawlOutcome],
+                      problems: list[str | None], broken: list[EntryPoint]) -> HealthNote | None:
+        """Why the source is failing: its last N crawls were bad, or an address kept failing."""
+        if len(crawls) == self.config.failures_before_alert and all(problems):
+            return _failing_note(source, crawls, problems)
+        return _addresses_note(source, broken) if broken else None
+
+    def _broken_addresses(self, source: Source) -> list[EntryPoint]:
+        """Configured addresses that failed in each of the last N crawls that asked them."""
+        configured = set(source.entry_points())
+        return [address for address in self.store.entry_points(source.id)
+                if address.url in configured
+                and address.failures >= self.config.failures_before_alert]
 
     # ------------------------------------------------------------------ silent / recovered
     def _silence(self, source: Source, state: HealthState) -> Transition | None:
@@ -174,6 +191,21 @@ def _failing_note(source: Source, crawls: list[CrawlOutcome],
     details += tuple(f"failed URL: {url}" for url in crawls[0].failed_urls[:3])
     reason = f"the last {len(crawls)} crawls were bad"
     return _note(source, "failing", reason, crawls[-1].finished_at, details)
+
+
+def _addresses_note(source: Source, broken: list[EntryPoint]) -> HealthNote:
+    """A source that answers, but one or more of its configured addresses keep failing."""
+    details = tuple(f"{a.url}: {a.last_status} since {utc_text(_since(a))} "
+                    f"({a.failures} crawls in a row)" for a in broken)
+    if len(broken) == 1:
+        reason = f"a configured address keeps failing: {broken[0].url} ({broken[0].last_status})"
+    else:
+        reason = f"{len(broken)} configured addresses keep failing"
+    return _note(source, "failing", reason, min(map(_since, broken)), details)
+
+
+def _since(address: EntryPoint) -> datetime:
+    return address.failing_since or address.checked_at
 
 
 def _silent_note(source: Source, since: datetime, has_documents: bool) -> HealthNote:

@@ -26,10 +26,12 @@ ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False
 
 # 429 and 503 are retried by RetryAfterMiddleware, which waits as the server asks.
+# EntryPointMiddleware sits below every retry and redirect: it sees each request's final answer.
 RETRY_HTTP_CODES = [500, 502, 504, 522, 524, 408]
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ConditionalGetMiddleware": 560,
     "crawler.middlewares.RetryAfterMiddleware": 540,
+    "crawler.entrypoints.EntryPointMiddleware": 530,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidatePipeline": 100,
@@ -54,5 +56,6 @@ def scrapy_settings(settings: Settings, log_level: str = "WARNING") -> dict[str,
         "DOWNLOAD_WARNSIZE": crawl.max_response_bytes // 2,
         "RETRY_TIMES": crawl.max_retries,
         "RASHOMON_RETRY_AFTER_MAX": crawl.retry_after_max,
+        "RASHOMON_STORE_URL": settings.store.url,
         "LOG_LEVEL": log_level,
     }

@@ -26,6 +26,7 @@ from rashomon.errors import DeliveryError, RashomonError
 from rashomon.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from rashomon.models import EntryPoint
     from rashomon.store import Store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -77,7 +78,7 @@ def crawl(
     settings, store = ctx.obj.settings, ctx.obj.store
     ids = source_ids or [source.id for source in settings.enabled_sources()]
     outcomes = run_crawl(settings, store, ids)
-    console.print(views.crawl_table(outcomes))
+    console.print(views.crawl_table(outcomes, configured_addresses(settings, store, ids)))
     if not all(outcome.ok for outcome in outcomes):
         raise typer.Exit(1)
 
@@ -90,8 +91,20 @@ def sources(ctx: typer.Context) -> None:
     settings, store = ctx.obj.settings, ctx.obj.store
     history = {source_id: store.crawls(source_id=source_id, limit=50)
                for source_id in settings.sources}
+    addresses = configured_addresses(settings, store, list(settings.sources))
     console.print(views.sources_table(settings.sources.values(), history,
-                                      store.document_counts()))
+                                      store.document_counts(), addresses))
+
+
+def configured_addresses(settings: Settings, store: Store, source_ids: list[str]
+                         ) -> dict[str, list[EntryPoint]]:
+    """The recorded states of each source's currently configured addresses."""
+    found: dict[str, list[EntryPoint]] = {}
+    for source_id in source_ids:
+        configured = set(settings.source(source_id).entry_points())
+        found[source_id] = [state for state in store.entry_points(source_id)
+                            if state.url in configured]
+    return found
 
 
 @app.command()
@@ -111,7 +124,7 @@ def backfill(
     with backfill_progress(since.date()) as on_event:
         outcomes = run_crawl(settings, store, [source_id], mode="backfill", since=since.date(),
                              on_event=on_event, timeout=BACKFILL_TIMEOUT)
-    console.print(views.crawl_table(outcomes))
+    console.print(views.crawl_table(outcomes, configured_addresses(settings, store, [source_id])))
     if not outcomes[0].ok:
         raise typer.Exit(1)
 

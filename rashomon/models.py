@@ -85,6 +85,27 @@ class CrawlOutcome:
 
 
 @dataclass(frozen=True)
+class EntryPoint:
+    """The state of one configured address of a source (a feed, a listing, a data source).
+
+    A source can answer while one of its addresses fails (a 404 on the transcripts feed, on
+    the fallback listing): each address keeps its own last answer and failure count, so the
+    failure is seen and can raise a health alert of its own.
+    """
+
+    source_id: str
+    url: str
+    last_status: str  # "HTTP 200", "HTTP 304", "HTTP 404", "TimeoutError", …
+    checked_at: datetime
+    failures: int = 0  # consecutive crawls in which it failed; 0 when it last answered
+    failing_since: datetime | None = None
+
+    @property
+    def failing(self) -> bool:
+        return self.failures > 0
+
+
+@dataclass(frozen=True)
 class Evidence:
     """A sentence of one side's account that mentions a topic, in its original language."""
 

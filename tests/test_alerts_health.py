@@ -127,3 +127,46 @@ def test_health_goes_only_to_operational_channels_when_one_is_named(store: Store
     with service(store, config, clock) as alerts:
         assert alerts.check_health(["kremlin_en"]) == 1
         assert [m.channel for m in alerts.outbox.messages()] == ["ops"]
+
+
+TRANSCRIPTS = "http://en.kremlin.ru/events/president/transcripts/feed"
+
+
+def answer(store: Store, clock: FakeClock, status: str, url: str = TRANSCRIPTS) -> None:
+    """A good crawl of kremlin_en in which one configured address answered `status`."""
+    record(store, clock)
+    store.record_entry_point("kremlin_en", url, status, status.startswith("HTTP 2"), clock.now)
+
+
+def test_an_address_that_keeps_failing_raises_one_alert_though_the_crawls_are_good(
+        store: Store) -> None:
+    """The transcripts feed answers 404 while the news feed works: every crawl is good, the
+    address is not, and after `failures_before_alert` crawls the source is failing."""
+    clock = FakeClock()
+    with service(store, settings(), clock) as alerts:
+        for _ in range(2):
+            answer(store, clock, "HTTP 404")
+            assert alerts.check_health(["kremlin_en"]) == 0
+        first_failure = store.entry_points("kremlin_en")[0].failing_since
+        answer(store, clock, "HTTP 404")
+        assert alerts.check_health(["kremlin_en"]) == 1
+        answer(store, clock, "HTTP 404")
+        assert alerts.check_health(["kremlin_en"]) == 0  # not repeated
+        answer(store, clock, "HTTP 200")
+        assert alerts.check_health(["kremlin_en"]) == 1  # recovered
+        messages = list(reversed(alerts.outbox.messages()))
+    assert [m.headline for m in messages] == [
+        f"Source Kremlin (English) is failing: a configured address keeps failing: "
+        f"{TRANSCRIPTS} (HTTP 404)",
+        "Source Kremlin (English) recovered: a crawl succeeded again",
+    ]
+    assert f"{TRANSCRIPTS}: HTTP 404 since {first_failure:%Y-%m-%d %H:%M} UTC (3 crawls in a row)" \
+        in messages[0].body
+
+
+def test_an_address_no_longer_configured_is_not_held_against_the_source(store: Store) -> None:
+    clock = FakeClock()
+    with service(store, settings(), clock) as alerts:
+        for _ in range(3):
+            answer(store, clock, "HTTP 404", "http://en.kremlin.ru/an/old/feed")
+        assert alerts.check_health(["kremlin_en"]) == 0

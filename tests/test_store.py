@@ -128,3 +128,18 @@ def test_a_store_from_before_date_only_calls_gains_the_column(tmp_path: Path) ->
 def test_bad_store_url_is_a_store_error() -> None:
     with pytest.raises(StoreError, match="not a database URL"):
         Store.open("not a url")
+
+
+def test_entry_points_count_failures_in_a_row_and_keep_since_when(any_store: Store) -> None:
+    url, t0 = "http://en.kremlin.ru/events/president/transcripts/feed", datetime(2026, 1, 1,
+                                                                                tzinfo=UTC)
+    for hours in (0, 1, 2):
+        any_store.record_entry_point("kremlin_en", url, "HTTP 404", False,
+                                     t0 + timedelta(hours=hours))
+    [failing] = any_store.entry_points("kremlin_en")
+    assert (failing.failures, failing.failing_since, failing.last_status) == (3, t0, "HTTP 404")
+    assert failing.failing and failing.checked_at == t0 + timedelta(hours=2)
+    any_store.record_entry_point("kremlin_en", url, "HTTP 304", True, t0 + timedelta(hours=3))
+    [answered] = any_store.entry_points()
+    assert (answered.failures, answered.failing_since, answered.failing) == (0, None, False)
+    assert any_store.entry_points("xinhua_en") == []

@@ -112,6 +112,11 @@ class SourceSpider(scrapy.Spider):
         """Whether a listing entry is worth fetching (config `follow`; empty follows all)."""
         return not self.source.follow or any(re.search(p, title) for p in self.source.follow)
 
+    def failing(self, address: str) -> bool:
+        """Whether a configured address failed when it was last asked (crawler.entrypoints)."""
+        return any(state.url == address and state.failing
+                   for state in self.store.entry_points(self.source.id))
+
     # ------------------------------------------------------------------ backfill
     def resume_from(self) -> str | None:
         """Where a stopped backfill to the same `since` left off, if anywhere."""

@@ -2,9 +2,10 @@
 
 Discovery: the Atom feeds (entries carry the whole article HTML), with the listing
 `/events/president/news` (and `/page/N`) as the fallback when a feed fails, or as the way in
-when no feed is configured. A backfill pages back through the news feed's `link rel="next"`,
-saving its position after every page so a stopped backfill resumes where it stopped. The
-numeric event id joins the RU and EN pages.
+when no feed is configured. A fallback that failed is read on every crawl until it answers
+again, so that its recorded state (crawler.entrypoints) never stays stale. A backfill pages
+back through the news feed's `link rel="next"`, saving its position after every page so a
+stopped backfill resumes where it stopped. The numeric event id joins the RU and EN pages.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ class KremlinSpider(SourceSpider):
         feed_paths = self.source.path_list("feed")
         for path in feed_paths:
             yield self.discovery_request(self.source.url(path), self.parse_feed)
-        if not feed_paths:  # a source configured without feeds reads its listing
-            yield from self.read_listing()
+        if not feed_paths or self.failing(self.listing_url()):
+            yield from self.read_listing()  # no feed, or a failing fallback to check again
 
     # ------------------------------------------------------------------ feed
     def parse_feed(self, response: Response, page: int = 0) -> Iterator[Any]:
@@ -105,8 +106,10 @@ class KremlinSpider(SourceSpider):
         if self.listing_tried:
             return
         self.listing_tried = True
-        yield self.discovery_request(self.source.url(self.source.path("listing")),
-                                     self.parse_listing, page=1)
+        yield self.discovery_request(self.listing_url(), self.parse_listing, page=1)
+
+    def listing_url(self) -> str:
+        return self.source.url(self.source.path("listing"))
 
     def parse_listing(self, response: TextResponse, page: int) -> Iterator[Request]:
         items = self.listing_items(response)

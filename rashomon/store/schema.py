@@ -120,3 +120,14 @@ cursors = Table(
     Column("since", String(10)),
     Column("updated_at", UTCDateTime, nullable=False),
 )
+
+entry_points = Table(
+    "entry_points",
+    metadata,
+    Column("source_id", String(64), primary_key=True),
+    Column("url", String(1024), primary_key=True),
+    Column("last_status", String(64), nullable=False),
+    Column("checked_at", UTCDateTime, nullable=False),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("failing_since", UTCDateTime),
+)

@@ -1,4 +1,4 @@
-"""The store: documents, crawl outcomes, HTTP validators and backfill cursors.
+"""The store: documents, crawl outcomes, entry-point states, HTTP validators and cursors.
 
 One small interface over SQLAlchemy Core, so SQLite (the default) and PostgreSQL (by URL) behave
 the same; the contract is pinned by `tests/test_store.py`, which runs against every backend
@@ -20,7 +20,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from rashomon.clock import utcnow
 from rashomon.errors import StoreError
-from rashomon.models import CrawlOutcome, Document
+from rashomon.models import CrawlOutcome, Document, EntryPoint
 from rashomon.store import schema
 from rashomon.store.migrations import migrate
 
@@ -172,6 +172,33 @@ class Store:
             query = query.limit(limit)
         with self.engine.connect() as conn:
             return [_outcome(row._mapping) for row in conn.execute(query)]
+
+    # ------------------------------------------------------------------ entry points
+    def record_entry_point(self, source_id: str, url: str, status: str, ok: bool,
+                           at: datetime) -> None:
+        """One answer of a configured address: a success clears its failures, a failure
+        counts one more and keeps the time the failures began."""
+        table = schema.entry_points
+        key = (table.c.source_id == source_id, table.c.url == url)
+        with self.engine.begin() as conn:
+            row = conn.execute(select(table.c.failures, table.c.failing_since).where(*key)).first()
+            failures, since = (row[0], row[1]) if row else (0, None)
+            values = {"last_status": status, "checked_at": at,
+                      "failures": 0 if ok else failures + 1,
+                      "failing_since": None if ok else since or at}
+            if row is None:
+                conn.execute(table.insert().values(source_id=source_id, url=url, **values))
+            else:
+                conn.execute(table.update().where(*key).values(**values))
+
+    def entry_points(self, source_id: str | None = None) -> list[EntryPoint]:
+        """The recorded states of configured addresses, by source and address."""
+        table = schema.entry_points
+        query = select(table).order_by(table.c.source_id, table.c.url)
+        if source_id is not None:
+            query = query.where(table.c.source_id == source_id)
+        with self.engine.connect() as conn:
+            return [EntryPoint(**row._mapping) for row in conn.execute(query)]
 
     # ------------------------------------------------------------------ validators
     def validators(self, urls: list[str] | None = None) -> dict[str, tuple[str | None, str | None]]:
