@@ -8,7 +8,8 @@ state) by the daemon's `Analyser`:
 - **real pairs**: the development part of the real-readout corpus (tests/data/real/), each
   side's documents read as `rashomon diff` reads them (the page text is read once, outside
   the timing).
-Each figure is the median of `REPEATS` runs of `SECONDS` seconds; the machine may be loaded.
+Each figure is the median of `REPEATS` runs of `SECONDS` seconds of this process's CPU time
+(`time.process_time`: what one core does, whatever else the machine is doing).
 The start-up figure is the median wall time of `STARTS` runs of `rashomon diff --json` on two
 real accounts, as a user runs it.
 """
@@ -95,15 +96,15 @@ def _real_pair(call: RealCall, scorer: CorpusScorer, number: int) -> Pair:
 
 
 def throughput(analyser: Analyser, work: list[Pair]) -> float:
-    """Median pairs per second over `REPEATS` runs of `SECONDS` seconds each."""
+    """Median pairs per CPU second over `REPEATS` runs of `SECONDS` CPU seconds each."""
     rates = []
     for _ in range(REPEATS):
-        done, start = 0, time.perf_counter()
-        while time.perf_counter() - start < SECONDS:
+        done, start = 0, time.process_time()
+        while time.process_time() - start < SECONDS:
             for row, docs in work:
                 analyser.analyse(row, docs, (), NOW)
             done += len(work)
-        rates.append(done / (time.perf_counter() - start))
+        rates.append(done / (time.process_time() - start))
     return statistics.median(rates)
 
 

@@ -45,8 +45,9 @@ def find_topics(index: TopicIndex, passages: Iterable[Passage]) -> tuple[TopicFi
         for mention in index.mentions(passage.text, passage.language):
             found = evidence.setdefault(mention.topic_id, {})
             key = (passage.side, mention.sentence)
-            found.setdefault(key, Evidence(passage.side, mention.sentence, passage.url,
-                                           passage.language))
+            if key not in found:
+                found[key] = Evidence(passage.side, mention.sentence, passage.url,
+                                      passage.language)
     kept = sorted(t for t in evidence if not index.topics[t].skip_sides & sides)
     return tuple(_finding(index, topic_id, evidence[topic_id]) for topic_id in kept)
 

@@ -91,6 +91,8 @@ def _labelled_terms(topics: Mapping[str, Topic]) -> dict[str, list[tuple[str, st
 def _kept(hits: list[Hit]) -> list[Hit]:
     """Hits that no exclusion of their own topic overlaps ("国事访问" in "国事访问取得…")."""
     vetoes = [hit for hit in hits if hit.label.startswith(EXCLUDE)]
+    if not vetoes:
+        return hits
     return [
         hit for hit in hits
         if not hit.label.startswith(EXCLUDE)
