@@ -9,6 +9,7 @@ a change through, and never edit labels to fit the output. `pytest -s` prints th
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import tomllib
 from pathlib import Path
@@ -101,3 +102,13 @@ def test_a_saved_page_is_read_as_its_article_not_its_menus() -> None:
     assert lines[1].startswith("Vladimir Putin had a telephone conversation with Chinese")
     assert lines[-1].startswith("The leaders agreed to meet in person")
     assert len(lines) == 5 and "Events" in page.read_text(encoding="utf-8")
+
+
+def test_the_readme_lists_every_document_with_its_provenance() -> None:
+    """tests/data/real/README.md's table is what the metadata says (tools/provenance.py)."""
+    spec = importlib.util.spec_from_file_location("provenance", REAL / "tools" / "provenance.py")
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    readme = (REAL / "README.md").read_text(encoding="utf-8")
+    assert tool.current(readme) == readme
