@@ -15,24 +15,32 @@ import os
 import sys
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from rashomon.clock import utcnow
 from rashomon.errors import DeliveryError, RashomonError
 from rashomon.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from rashomon.models import EntryPoint
     from rashomon.store import Store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Compare two governments' readouts of the same leader call.")
-console = Console()
-err_console = Console(stderr=True)
+
+
+@cache
+def console(stderr: bool = False) -> Console:
+    """The terminal, made on first use (importing rich costs `rashomon diff --json` time)."""
+    from rich.console import Console
+
+    return Console(stderr=stderr)
 
 
 @dataclass
@@ -78,7 +86,7 @@ def crawl(
     settings, store = ctx.obj.settings, ctx.obj.store
     ids = source_ids or [source.id for source in settings.enabled_sources()]
     outcomes = run_crawl(settings, store, ids)
-    console.print(views.crawl_table(outcomes, configured_addresses(settings, store, ids)))
+    console().print(views.crawl_table(outcomes, configured_addresses(settings, store, ids)))
     if not all(outcome.ok for outcome in outcomes):
         raise typer.Exit(1)
 
@@ -92,7 +100,7 @@ def sources(ctx: typer.Context) -> None:
     history = {source_id: store.crawls(source_id=source_id, limit=50)
                for source_id in settings.sources}
     addresses = configured_addresses(settings, store, list(settings.sources))
-    console.print(views.sources_table(settings.sources.values(), history,
+    console().print(views.sources_table(settings.sources.values(), history,
                                       store.document_counts(), addresses))
 
 
@@ -124,7 +132,7 @@ def backfill(
     with backfill_progress(since.date()) as on_event:
         outcomes = run_crawl(settings, store, [source_id], mode="backfill", since=since.date(),
                              on_event=on_event, timeout=BACKFILL_TIMEOUT)
-    console.print(views.crawl_table(outcomes, configured_addresses(settings, store, [source_id])))
+    console().print(views.crawl_table(outcomes, configured_addresses(settings, store, [source_id])))
     if not outcomes[0].ok:
         raise typer.Exit(1)
 
@@ -145,7 +153,7 @@ def calls_command(
     if as_json:
         typer.echo(report.dumps([report.call_json(a) for a in analyses]))
     else:
-        console.print(report.calls_table(analyses))
+        console().print(report.calls_table(analyses))
 
 
 @app.command("show")
@@ -157,7 +165,7 @@ def show_command(ctx: typer.Context, call_id: Annotated[str, typer.Argument()]) 
     now = utcnow()
     pipeline.update_calls(context.store, context.settings, now)
     analysis = pipeline.analyse_call(context.store, context.settings, call_id, now)
-    console.print(report.call_view(analysis))
+    console().print(report.call_view(analysis))
 
 
 @app.command("diff")
@@ -176,7 +184,7 @@ def diff_command(
         return
     from rashomon.analysis import report
 
-    console.print(report.diff_view(comparison))
+    console().print(report.diff_view(comparison))
 
 
 # ---------------------------------------------------------------- deliver (alerts)
@@ -198,7 +206,7 @@ def alerts_list(
     from alerts.views import outbox_table
 
     outbox = Outbox(ctx.obj.store.engine)
-    console.print(outbox_table(outbox.messages(status, limit), outbox.counts()))
+    console().print(outbox_table(outbox.messages(status, limit), outbox.counts()))
 
 
 @alerts_app.command("retry")
@@ -211,9 +219,9 @@ def alerts_retry(
     from alerts.outbox import Outbox
 
     count = Outbox(ctx.obj.store.engine).requeue(utcnow(), message_id)
-    console.print(f"{count} failed alert(s) re-queued")
+    console().print(f"{count} failed alert(s) re-queued")
     if message_id is not None and count == 0:
-        err_console.print(f"rashomon: no failed alert with id {message_id}")
+        console(stderr=True).print(f"rashomon: no failed alert with id {message_id}")
         raise typer.Exit(1)
 
 
@@ -229,9 +237,10 @@ def test_webhook(
         try:
             sent = service.send_test(name)
         except DeliveryError as exc:
-            err_console.print(f"{name}: not delivered: {exc}", highlight=False, markup=False)
+            console(stderr=True).print(f"{name}: not delivered: {exc}", highlight=False,
+                                       markup=False)
             raise typer.Exit(1) from None
-    console.print(f"{name}: delivered ({sent.detail})", highlight=False, markup=False)
+    console().print(f"{name}: delivered ({sent.detail})", highlight=False, markup=False)
 
 
 # ---------------------------------------------------------------- daemon (run, demo)
@@ -271,7 +280,7 @@ def demo(log_level: LogLevel = "WARNING") -> None:
     from rashomon.logs import setup_logging
 
     setup_logging("text", log_level)
-    if not run_demo(console):
+    if not run_demo(console()):
         raise typer.Exit(1)
 
 
@@ -280,8 +289,9 @@ def main() -> None:
     try:
         app()  # standalone: usage errors and typer.Exit end the process here
     except RashomonError as exc:
-        err_console.print(f"rashomon: error: {exc}", style="red", highlight=False, soft_wrap=True)
+        console(stderr=True).print(f"rashomon: error: {exc}", style="red", highlight=False,
+                                   soft_wrap=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        err_console.print("rashomon: interrupted")
+        console(stderr=True).print("rashomon: interrupted")
         sys.exit(130)

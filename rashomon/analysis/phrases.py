@@ -83,8 +83,7 @@ class Hit(NamedTuple):
 WHOLE, STEM, CAPS, OTHER = range(4)  # how a key's hit is checked (see `_Key.check`)
 
 
-@dataclass(frozen=True)
-class _Key:
+class _Key(NamedTuple):
     """One automaton key's meaning: which part of which term, and its words' lengths.
     `check` says how much a hit needs checking: WHOLE (the key is the whole part: its right
     edge), STEM (the part ends in a stem: run to the end of the word), CAPS (one word in
@@ -338,10 +337,3 @@ def words_to_inflect(terms: Iterable[str]) -> set[str]:
                 if not word.endswith("*") and not word.startswith("=") and not _is_caps(word):
                     words.add(word.lower())
     return words
-
-
-def phrase_sets(terms: Mapping[str, Iterable[tuple[str, str]]],
-                russian: RussianForms | None = None) -> dict[str, PhraseSet]:
-    """`{language: PhraseSet}` from `{language: [(label, term), …]}`."""
-    russian = russian or RussianForms.packaged()
-    return {language: PhraseSet(language, pairs, russian) for language, pairs in terms.items()}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rashomon.analysis.config import FramingPair, Topic
 from rashomon.analysis.morphology import RussianForms
-from rashomon.analysis.phrases import Hit, PhraseSet, phrase_sets
+from rashomon.analysis.phrases import Hit, PhraseSet
 from rashomon.analysis.sentences import sentence_spans
 from rashomon.errors import ConfigError
 
@@ -38,17 +38,29 @@ class TopicInfo:
 
 
 class TopicIndex:
-    """The configured topics, compiled once; build with `TopicIndex.build(settings.topics)`."""
+    """The configured topics; build with `TopicIndex.build(settings.topics)`. Each language's
+    automaton is compiled the first time a text in that language is read, so `rashomon diff`
+    of two English files never compiles the Russian one."""
 
-    def __init__(self, topics: Iterable[TopicInfo], phrases: Mapping[str, PhraseSet]) -> None:
+    def __init__(self, topics: Iterable[TopicInfo], terms: Mapping[str, list[tuple[str, str]]],
+                 russian: RussianForms | None = None) -> None:
         self.topics = {topic.id: topic for topic in topics}
-        self.phrases = dict(phrases)
+        self.terms = dict(terms)
+        self.russian = russian
+        self.compiled: dict[str, PhraseSet] = {}
 
     @classmethod
     def build(cls, topics: Mapping[str, Topic], russian: RussianForms | None = None) -> TopicIndex:
         info = [TopicInfo(topic_id, topic.label, topic.watched, frozenset(topic.skip_sides))
                 for topic_id, topic in topics.items()]
-        return cls(info, phrase_sets(_labelled_terms(topics), russian))
+        return cls(info, _labelled_terms(topics), russian)
+
+    def phrases(self, language: str) -> PhraseSet | None:
+        """The compiled terms of one language (None when no topic has terms in it)."""
+        if language not in self.compiled and language in self.terms:
+            self.russian = self.russian or RussianForms.packaged()
+            self.compiled[language] = PhraseSet(language, self.terms[language], self.russian)
+        return self.compiled.get(language)
 
     def check_framing(self, framing: Iterable[FramingPair]) -> None:
         """A framing pair naming an unknown topic is a configuration error."""
@@ -64,7 +76,7 @@ class TopicIndex:
     def mentions(self, text: str, language: str) -> list[Mention]:
         """Every (topic, sentence) of `text`, in text order, with the words that matched: the
         whole text is scanned once, and each hit is filed under its sentence."""
-        phrases = self.phrases.get(language)
+        phrases = self.phrases(language)
         if phrases is None:
             return []
         spans = sentence_spans(text, language)
