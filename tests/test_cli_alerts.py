@@ -21,8 +21,8 @@ SIGNING = "whsec_c2VjcmV0IHNpZ25pbmcga2V5"
 @pytest.fixture(autouse=True)
 def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
     """Rich wraps at the terminal's width (80 under xdist): wide enough for whole reasons."""
-    monkeypatch.setattr(cli.console, "width", 250)
-    monkeypatch.setattr(cli.err_console, "width", 250)
+    monkeypatch.setattr(cli.console(), "width", 250)
+    monkeypatch.setattr(cli.console(stderr=True), "width", 250)
 
 
 @pytest.fixture
