@@ -62,7 +62,10 @@ def test_both_sides_and_press_land_in_the_store(crawled: Crawled) -> None:
 def test_kremlin_feed_entry_is_parsed_with_tooltips_removed(crawled: Crawled) -> None:
     doc = crawled.by_id("kremlin_en", "68656")
     assert doc.title.startswith("Telephone conversation with")
-    assert doc.published_at == datetime(2022, 6, 15, 11, 40, tzinfo=UTC)
+    assert doc.published_at == datetime(2022, 6, 15, 11, 40, tzinfo=UTC)  # 14:40 "+04:00"
+    assert doc.summary == ("Vladimir Putin had a telephone conversation with President of the "
+                           "People's Republic of China Xi Jinping.")  # text, not the feed's HTML
+    assert doc.paragraphs[0] == doc.summary  # the lead opens the text, as on the page
     greeting = next(p for p in doc.paragraphs if "warmly congratulated" in p)
     assert greeting == ("Vladimir Putin warmly congratulated Xi Jinping on his birthday and "
                         "wished him good health and every success in his work.")  # no tooltip
@@ -151,7 +154,8 @@ def test_edited_readout_is_kept_as_a_new_version(tmp_path: Path) -> None:
 
 def test_kremlin_article_pages_when_the_feed_is_down(tmp_path: Path) -> None:
     """The listing fallback parses article pages: a date-only `datetime` attribute plus the
-    time text gives the right UTC time; tooltips, share blocks and bottom meta are dropped."""
+    time text gives the right UTC time; tooltips, share blocks and bottom meta are dropped
+    from the text, but the tags are read from the bottom meta, where kremlin.ru has them."""
     with start_site() as site:
         settings, _ = site_settings(site, tmp_path, sources=["kremlin_en"], press=[])
         feed = "/kremlin_en/events/president/news/feed"
@@ -168,7 +172,7 @@ def test_kremlin_article_pages_when_the_feed_is_down(tmp_path: Path) -> None:
     assert doc.summary and doc.paragraphs[0] == doc.summary  # the lead opens the text
     assert doc.paragraphs[1] == ("Vladimir Putin warmly congratulated Xi Jinping on his birthday "
                                  "and wished him good health and every success in his work.")
-    assert doc.tags == ("Foreign policy", "China")
+    assert doc.tags == ("Foreign policy",)  # the Topics column, inside the bottom meta
     assert not any("See also" in p or "Publication" in p or "Share" in p for p in doc.paragraphs)
 
 
