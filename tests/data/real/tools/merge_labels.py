@@ -1,7 +1,8 @@
 """Build each call's `labels.toml` from the two blind labellings and the adjudication.
 
 Where labellers A and B agree on a (side, topic) — topic, borderline or neither — that is the
-label; where they disagree, the adjudicator's decision in `adjudication.toml` is. Run from the
+label; where they disagree, the adjudicator's decision in `adjudication*.toml` (one file per labelling
+round) is. Run from the
 repository root: `python tests/data/real/tools/merge_labels.py`. It also prints the agreement
 between A and B before adjudication (the figure the corpus README quotes).
 """
@@ -48,14 +49,15 @@ def merge(folder: Path, decisions: dict) -> tuple[str, int, int]:
             elif final == "border":
                 merged[side]["borderline"].append(topic)
             cells += 1
-    return render(merged, adjudicated), len(adjudicated), cells
+    return render(merged, adjudicated, a["guide"]), len(adjudicated), cells
 
 
-def render(merged: dict, adjudicated: list[dict]) -> str:
+def render(merged: dict, adjudicated: list[dict], guide: str) -> str:
     lines = ["# Adjudicated labels (see ../../GUIDE.md): labellers A and B labelled this call",
              "# independently and blind; where they disagreed, adjudicator C decided (listed",
              "# below). Written by tools/merge_labels.py; do not edit by hand.",
-             'labellers = ["A", "B"]', 'adjudicator = "C"', 'guide = "r1"', "blind = true", ""]
+             'labellers = ["A", "B"]', 'adjudicator = "C"', f'guide = "{guide}"', "blind = true",
+             ""]
     for side, body in merged.items():
         lines += [f"[sides.{side}]", f"topics = {json.dumps(body['topics'])}",
                   f"borderline = {json.dumps(body['borderline'])}", ""]
@@ -67,8 +69,10 @@ def render(merged: dict, adjudicated: list[dict]) -> str:
 
 
 def main() -> None:
-    raw = tomllib.loads((ROOT / "adjudication.toml").read_text(encoding="utf-8"))
-    decisions = {(d["call"], d["side"], d["topic"]): d for d in raw["decision"]}
+    decisions = {}
+    for path in sorted(ROOT.glob("adjudication*.toml")):  # one file per labelling round
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        decisions.update({(d["call"], d["side"], d["topic"]): d for d in raw["decision"]})
     total_disagreements = total_cells = 0
     for folder in sorted((ROOT / "calls").iterdir()):
         text, disagreements, cells = merge(folder, decisions)
