@@ -20,6 +20,7 @@ def crawl_table(outcomes: Iterable[CrawlOutcome], addresses: Addresses | None = 
     table = Table("source", "requests", "responses", "stored", "parse failures", "result",
                   "failing addresses")
     table.columns[0].no_wrap = True
+    table.columns[-1].overflow = "fold"  # an address is wrapped, never cut
     for outcome in outcomes:
         responses = " ".join(f"{code}×{n}" for code, n in sorted(outcome.responses.items()))
         table.add_row(outcome.source_id, str(outcome.requests), responses or "-",
@@ -49,6 +50,7 @@ def sources_table(sources: Iterable[Source], history: dict[str, list[CrawlOutcom
     table = Table("id", "side", "lang", "enabled", "last success", "documents", "last failure",
                   "failing addresses")
     table.columns[0].no_wrap = True
+    table.columns[-1].overflow = "fold"  # an address is wrapped, never cut
     for source in sources:
         crawls = history.get(source.id, [])
         success = next((c for c in crawls if c.ok), None)
