@@ -28,7 +28,7 @@ DEFAULT_KIND = "article"
 
 @dataclass(frozen=True)
 class Document:
-    """One published text: an official readout, an aide's commentary, a transcript or press.
+    """One published text of a source: a readout, an article, a transcript, … (see `KINDS`).
 
     A page that gives a date but no time is stored at local midnight in its source's time zone
     (the analysis tells such a document by that, see `analysis.recognise`).
