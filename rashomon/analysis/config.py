@@ -79,8 +79,8 @@ class Initiator(ConfigModel):
 class CallKinds(ConfigModel):
     """Document kinds that report a call (`accounts`) and those that join one (`companions`)."""
 
-    accounts: list[str] = ["readout"]
-    companions: list[str] = ["commentary", "transcript"]
+    accounts: list[str] = ["readout", "article", "transcript"]
+    companions: list[str] = ["commentary"]
 
 
 class AnalysisConfig(ConfigModel):
