@@ -35,7 +35,7 @@ SPACED = ("en", "ru")
 GAP = re.compile(r"\s*(?:…|\.\.\.)\s*")
 GAP_WORDS = 6
 GAP_CHARS = 12
-MAX_KEYS = 64
+MAX_KEYS = 256
 WORD = re.compile(r"\w+")
 SEPARATORS = (("ё", "е"), ("Ё", "Е"), ("-", " "), ("‑", " "), ("‐", " "), ("\n", " "),
               ("\t", " "), ("\r", " "), ("\xa0", " "), ("’", "'"), ("‘", "'"))
