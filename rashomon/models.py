@@ -107,12 +107,14 @@ class EntryPoint:
 
 @dataclass(frozen=True)
 class Evidence:
-    """A sentence of one side's account that mentions a topic, in its original language."""
+    """A sentence of one side's account that mentions a topic, in its original language, with
+    the words in it that matched the topic's terms (so a reader sees why)."""
 
     side: str
     sentence: str
     url: str
     language: str
+    matched: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

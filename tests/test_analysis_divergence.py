@@ -106,3 +106,10 @@ def test_framing_with_an_unknown_topic_is_a_config_error() -> None:
 def test_unknown_call_type_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="unknown call types"):
         load_settings(env={}, overrides={"analysis": {"call_types": {"fax": {"en": ["fax"]}}}})
+
+
+def test_evidence_carries_the_words_that_matched() -> None:
+    comparison = compare_texts("Они обсудили санкции и ситуацию на Украине.", "双方讨论了贸易。",
+                               SETTINGS)
+    [sanctions] = [t for t in comparison.topics if t.topic_id == "sanctions"]
+    assert sanctions.evidence[0].matched == ("санкции",)

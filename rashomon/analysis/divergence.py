@@ -47,7 +47,7 @@ def find_topics(index: TopicIndex, passages: Iterable[Passage]) -> tuple[TopicFi
             key = (passage.side, mention.sentence)
             if key not in found:
                 found[key] = Evidence(passage.side, mention.sentence, passage.url,
-                                      passage.language)
+                                      passage.language, mention.matched)
     kept = sorted(t for t in evidence if not index.topics[t].skip_sides & sides)
     return tuple(_finding(index, topic_id, evidence[topic_id]) for topic_id in kept)
 

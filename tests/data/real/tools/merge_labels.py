@@ -1,10 +1,9 @@
 """Build each call's `labels.toml` from the two blind labellings and the adjudication.
 
 Where labellers A and B agree on a (side, topic) — topic, borderline or neither — that is the
-label; where they disagree, the adjudicator's decision in `adjudication*.toml` (one file per labelling
-round) is. Run from the
-repository root: `python tests/data/real/tools/merge_labels.py`. It also prints the agreement
-between A and B before adjudication (the figure the corpus README quotes).
+label; where they disagree, the adjudicator's decision in `adjudication*.toml` (one file per
+labelling round) is. Run from the repository root:
+`python tests/data/real/tools/merge_labels.py`; it prints how many disagreements were decided.
 """
 
 from __future__ import annotations
