@@ -211,3 +211,15 @@ def test_analysis_of_the_sample_call_recognises_it() -> None:
     assert [a.call.id for a in fixture().analyses] == [
         "2017-10-26-putin-xi-phone", ONE_SIDED, PUTIN_XI, BIDEN_XI]
     assert analyse(fixture().call(PUTIN_XI).call.documents).call.id == PUTIN_XI
+
+
+def test_calls_whose_accounts_agree_get_a_lane_of_their_own() -> None:
+    calls = fixture()
+    base = calls.call("2017-10-26-putin-xi-phone")
+    agreeing = replace(base, topics=tuple(t for t in base.topics if len(t.sides) == 2))
+    model = Report(calls.info, calls.index).call_view(agreeing)
+    assert model["status"] == "agreeing" and model["divergent_topics"] == []
+    assert model["summary"] == "The accounts raise the same watched topics"
+    chart = timeline([model])
+    assert [label for label, _ in chart.lanes] == ["No divergent topic"]
+    assert [m.kind for m in chart.marks] == ["agreeing"]
