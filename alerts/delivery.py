@@ -1,6 +1,6 @@
 """Sending what is due in the outbox: claim, send, record — with backoff and rate limits.
 
-One message at a time: claim it (atomic, see `alerts.outbox`), wait for the channel's rate
+One message at a time: claim it (atomic, see `rashomon.store.outbox`), wait for the channel's rate
 limit, send, and record the outcome. A retryable failure (network, 5xx, 429) is scheduled
 with exponential backoff and jitter, never earlier than the server's Retry-After, and pauses
 that channel for the rest of the run; a permanent one (other 4xx) fails with its reason.
@@ -16,10 +16,10 @@ from datetime import datetime, timedelta
 
 from alerts.channels import Channel, Sent, all_secrets, redact
 from alerts.config import RetryPolicy
-from alerts.outbox import Message, Outbox
 from rashomon.clock import Clock
 from rashomon.errors import DeliveryError, PermanentDelivery, RetryableDelivery
 from rashomon.logs import log_event
+from rashomon.store.outbox import Message, OutboxRepository
 
 log = logging.getLogger("rashomon.alerts")
 
@@ -69,7 +69,7 @@ def backoff(policy: RetryPolicy, attempts: int, random: Callable[[], float],
 class Deliverer:
     """Delivers due outbox messages through the channels; time and randomness are injected."""
 
-    outbox: Outbox
+    outbox: OutboxRepository
     channels: Mapping[str, Channel]
     policy: RetryPolicy
     owner: str

@@ -14,8 +14,9 @@ answered); it **recovers** with its next good crawl once every configured addres
 again (the states are recorded by `crawler.entrypoints`). A source with `silence_hours > 0`
 is **silent** when its newest document was published longer ago than that (or, with no
 document at all, since its first crawl); it recovers when a newer document appears.
-Each change of state raises one `source_health` alert; the state is persisted in
-`source_health`, with a compare-and-set, so restarts and parallel checks never repeat one.
+Each change of state raises one `source_health` alert; the state is kept by the store's
+source health repository, with a compare-and-set written together with the alert, so restarts
+and parallel checks never repeat one. This module decides; the store keeps the state.
 """
 
 from __future__ import annotations
@@ -23,20 +24,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
-
-from sqlalchemy import Connection, func, select
-from sqlalchemy.exc import IntegrityError
 
 from alerts.config import HealthConfig
 from alerts.fingerprint import fingerprint
 from alerts.message import Alert, HealthNote, HealthStatus
-from alerts.outbox import Guard, health_table
-from alerts.text import utc_iso, utc_text
+from alerts.text import utc_iso
 from rashomon.models import CrawlOutcome, EntryPoint
 from rashomon.settings import Source
-from rashomon.store import Store
-from rashomon.store.schema import documents
+from rashomon.store.crawls import CrawlRepository
+from rashomon.store.documents import DocumentRepository
+from rashomon.store.entrypoints import EntryPointRepository
+from rashomon.store.health import Flag, HealthState, SourceHealthRepository
+from rashomon.store.outbox import Change
+from rashomon.text import utc_text
 
 
 def problem(outcome: CrawlOutcome) -> str | None:
@@ -58,36 +58,41 @@ def answered(outcome: CrawlOutcome) -> bool:
 
 
 @dataclass(frozen=True)
-class HealthState:
-    failing: bool = False
-    silent: bool = False
+class Transition:
+    """A change of a source's health: the alert to send and the change that records it."""
+
+    alert: Alert
+    change: Change
 
 
 @dataclass(frozen=True)
-class Transition:
-    """A change of a source's health: the alert to send and the guard that records it."""
+class HealthRecords:
+    """The stored state health is judged from, and where its own state is kept."""
 
-    alert: Alert
-    guard: Guard
+    crawls: CrawlRepository
+    entry_points: EntryPointRepository
+    documents: DocumentRepository
+    health: SourceHealthRepository
 
 
 class HealthChecker:
-    """Turns the store's crawl outcomes and documents into health transitions."""
+    """Turns the stored crawl outcomes, addresses and documents into health transitions."""
 
-    def __init__(self, store: Store, sources: Mapping[str, Source], config: HealthConfig,
-                 clock: Callable[[], datetime]) -> None:
-        self.store, self.sources, self.config, self.clock = store, sources, config, clock
+    def __init__(self, records: HealthRecords, sources: Mapping[str, Source],
+                 config: HealthConfig, clock: Callable[[], datetime]) -> None:
+        self.records, self.sources, self.config, self.clock = records, sources, config, clock
 
     def transitions(self, source_ids: list[str]) -> list[Transition]:
         found: list[Transition | None] = []
         for source_id in source_ids:
-            source, state = self.sources[source_id], self.state(source_id)
+            source, state = self.sources[source_id], self.records.health.state(source_id)
             found += [self._failing(source, state), self._silence(source, state)]
         return [item for item in found if item is not None]
 
     # ------------------------------------------------------------------ failing / recovered
     def _failing(self, source: Source, state: HealthState) -> Transition | None:
-        crawls = self.store.crawls(source_id=source.id, limit=self.config.failures_before_alert)
+        crawls = self.records.crawls.outcomes(source_id=source.id,
+                                              limit=self.config.failures_before_alert)
         problems = [problem(outcome) for outcome in crawls]
         broken = self._broken_addresses(source)
         if not state.failing:
@@ -108,7 +113,7 @@ class HealthChecker:
     def _broken_addresses(self, source: Source) -> list[EntryPoint]:
         """Configured addresses that failed in each of the last N crawls that asked them."""
         configured = set(source.entry_points())
-        return [address for address in self.store.entry_points(source.id)
+        return [address for address in self.records.entry_points.states(source.id)
                 if address.url in configured
                 and address.failures >= self.config.failures_before_alert]
 
@@ -116,7 +121,8 @@ class HealthChecker:
     def _silence(self, source: Source, state: HealthState) -> Transition | None:
         if source.silence_hours <= 0:
             return None
-        newest, reference = self._newest_document(source.id), self._first_crawl(source.id)
+        newest, reference = self.records.documents.newest_published(source.id), self._first_crawl(
+            source.id)
         since = newest or reference
         if since is None:
             return None
@@ -130,52 +136,14 @@ class HealthChecker:
             return self._transition(note, "silent", False)
         return None
 
-    def _newest_document(self, source_id: str) -> datetime | None:
-        query = select(func.max(documents.c.published_at)).where(
-            documents.c.source_id == source_id)
-        with self.store.engine.connect() as conn:
-            return conn.execute(query).scalar()
-
     def _first_crawl(self, source_id: str) -> datetime | None:
-        crawls = self.store.crawls(source_id=source_id)
-        return crawls[-1].started_at if crawls else None
+        first = self.records.crawls.oldest(source_id)
+        return None if first is None else first.started_at
 
-    # ------------------------------------------------------------------ state
-    def state(self, source_id: str) -> HealthState:
-        query = select(health_table.c.failing, health_table.c.silent).where(
-            health_table.c.source_id == source_id)
-        with self.store.engine.connect() as conn:
-            row = conn.execute(query).first()
-        return HealthState() if row is None else HealthState(bool(row[0]), bool(row[1]))
-
-    def _transition(self, note: HealthNote, flag: str, value: bool) -> Transition:
-        alert = health_alert(note, self.clock())
-        return Transition(alert, _flip(note.source_id, flag, value, note.since, self.clock()))
-
-
-def _flip(source_id: str, flag: str, value: bool, since: datetime, now: datetime) -> Guard:
-    """A guard that sets `flag` to `value` only if it still has the other value."""
-    values: dict[str, Any] = {flag: value, f"{flag}_since": since if value else None,
-                              "updated_at": now}
-
-    def guard(conn: Connection) -> bool:
-        _ensure_row(conn, source_id, now)
-        update = health_table.update().where(
-            health_table.c.source_id == source_id, health_table.c[flag] == (not value))
-        return conn.execute(update.values(values)).rowcount == 1
-
-    return guard
-
-
-def _ensure_row(conn: Connection, source_id: str, now: datetime) -> None:
-    exists = select(health_table.c.source_id).where(health_table.c.source_id == source_id)
-    if conn.execute(exists).first() is None:
-        try:
-            with conn.begin_nested():
-                conn.execute(health_table.insert().values(
-                    source_id=source_id, failing=False, silent=False, updated_at=now))
-        except IntegrityError:
-            pass  # another process created it a moment ago: the UPDATE decides
+    def _transition(self, note: HealthNote, flag: Flag, value: bool) -> Transition:
+        now = self.clock()
+        change = self.records.health.flip(note.source_id, flag, value, note.since, now)
+        return Transition(health_alert(note, now), change)
 
 
 def _note(source: Source, status: HealthStatus, reason: str, since: datetime,

@@ -2,9 +2,9 @@
 
 `build_alert(analysis, previous)` decides whether there is anything to say at all:
 - nothing alerted yet: a `one_sided` alert for a one-sided call, a `divergence` alert when
-  the accounts diverge — at least `min_topics` (`[analysis] min_divergent_topics`) watched
-  topics raised by one side only, the analysis's own definition (`CallAnalysis.divergent`);
-  a framing difference is reported in the alert but is not enough on its own —
+  the accounts diverge — the analysis's own verdict (`CallAnalysis.divergent`: at least
+  `[analysis] min_divergent_topics` watched topics raised by one side only); a framing
+  difference is reported in the alert but is not enough on its own —
   otherwise None: a call that does not diverge is not news;
 - alerted before: an `update` listing what changed since that alert, or None when the
   picture is the same (press coverage alone does not count as a change).
@@ -82,23 +82,18 @@ class Alert:
         return frozenset(found | framed)
 
 
-def diverges(analysis: CallAnalysis, min_topics: int = 1) -> bool:
-    return len(analysis.asymmetric) >= min_topics
-
-
 def build_alert(
     analysis: CallAnalysis,
     previous: Snapshot | None,
     *,
-    now: datetime | None = None,
+    now: datetime,
     leaders: Mapping[str, str] | None = None,
-    min_topics: int = 1,
     max_press: int = 5,
 ) -> Alert | None:
     """The alert to send about this call now, or None (see the module docstring)."""
     current = Snapshot.of(analysis)
     if previous is None:
-        kind = _first_type(analysis, min_topics)
+        kind = _first_type(analysis)
         what: tuple[str, ...] = ()
     elif previous.same_picture(current):
         return None
@@ -111,16 +106,16 @@ def build_alert(
     names = _leader_names(analysis.call, leaders or {})
     return Alert(
         type=kind, subject=analysis.call.id, headline=headline(kind, analysis, names, what),
-        fingerprint=digest, created_at=now or datetime.now(UTC), analysis=analysis,
+        fingerprint=digest, created_at=now, analysis=analysis,
         snapshot=replace(current, fingerprint=digest), leaders=names,
         press=top_press(analysis.press, max_press), changes=what,
     )
 
 
-def _first_type(analysis: CallAnalysis, min_topics: int) -> AlertType | None:
+def _first_type(analysis: CallAnalysis) -> AlertType | None:
     if analysis.one_sided:
         return "one_sided"
-    return "divergence" if diverges(analysis, min_topics) else None
+    return "divergence" if analysis.divergent else None
 
 
 def _leader_names(call: Call, leaders: Mapping[str, str]) -> tuple[str, ...]:

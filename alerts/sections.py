@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from alerts.message import Alert, HealthNote
-from alerts.text import call_kind, capital_sides, local_times, place, shorten, utc_text
+from alerts.text import call_kind, capital_sides, local_times, place
 from rashomon.models import CallAnalysis, Document, Framing, PressItem, TopicFinding
+from rashomon.text import shorten, utc_text
 
 
 class Markup(Protocol):

@@ -1,44 +1,38 @@
-"""The alerts' one entry point for the daemon and the CLI.
+"""The alerts' entry point for the daemon's cycle and the CLI.
 
-    service = AlertService.from_settings(store, settings, env=os.environ)
-    ...each cycle:
-    service.enqueue(analyses); service.check_health(source_ids)
-    report = service.deliver_due()          # report.ok False → a channel failed
+    alerts.enqueue(analyses); alerts.check_health(source_ids)
+    report = alerts.deliver_due()          # report.ok False → a channel failed
 
-`enqueue` writes to the outbox (never sends); `deliver_due` sends what is due. They can run
-in different processes: the outbox in the store is the only thing they share.
+`enqueue` and `check_health` write to the outbox (never send); `deliver_due` sends what is
+due. They can run in different processes: the outbox in the store is the only thing they
+share. The composition root (`rashomon.app`) builds the service and its parts once: the
+channels, the HTTP client they share (the service closes it), the health checker and the
+deliverer.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import random
-import socket
-import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import TextIO
 
 import httpx
 
-from alerts.channels import Channel, ChannelContext, Sent, build_channels
+from alerts.channels import Channel, Sent
 from alerts.config import AlertsConfig
-from alerts.delivery import Clock, Deliverer, DeliveryReport, Sleep
+from alerts.delivery import Deliverer, DeliveryReport
 from alerts.fingerprint import idempotency_key
 from alerts.health import HealthChecker
 from alerts.message import Alert, build_alert
-from alerts.outbox import Guard, NewMessage, Outbox
-from rashomon.clock import utcnow
+from alerts.snapshot import Snapshot
+from rashomon.clock import Clock
 from rashomon.errors import ConfigError, DeliveryError
 from rashomon.logs import log_event
 from rashomon.models import CallAnalysis
-from rashomon.settings import Settings
-from rashomon.store import Store
+from rashomon.store.outbox import Change, NewMessage, OutboxRepository
 
 log = logging.getLogger("rashomon.alerts")
-
 
 
 def http_client(config: AlertsConfig, transport: httpx.BaseTransport | None = None
@@ -51,36 +45,17 @@ def http_client(config: AlertsConfig, transport: httpx.BaseTransport | None = No
 class AlertService:
     """Builds alerts into the outbox, checks source health, delivers what is due."""
 
-    def __init__(self, store: Store, settings: Settings, channels: Mapping[str, Channel], *,
-                 client: httpx.Client | None = None, clock: Clock = utcnow,
-                 sleep: Sleep = time.sleep, random: Callable[[], float] = random.random,
-                 owner: str | None = None) -> None:
-        self.store, self.settings, self.channels = store, settings, dict(channels)
-        self.config = settings.alerts
-        self.client, self.clock = client, clock
-        self.outbox = Outbox(store.engine)
-        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self.deliverer = Deliverer(self.outbox, self.channels, self.config.retry, self.owner,
-                                   self.config.lease_seconds, clock, sleep, random)
-        self.health = HealthChecker(store, settings.sources, self.config.health, clock)
+    def __init__(self, outbox: OutboxRepository, channels: Mapping[str, Channel],
+                 health: HealthChecker, deliverer: Deliverer, *, leaders: Mapping[str, str],
+                 max_press: int, clock: Clock, client: httpx.Client | None = None) -> None:
+        self.outbox, self.channels, self.health = outbox, dict(channels), health
+        self.deliverer, self.leaders, self.max_press = deliverer, dict(leaders), max_press
+        self.clock, self.client = clock, client
 
-    @classmethod
-    def from_settings(cls, store: Store, settings: Settings, *, env: Mapping[str, str],
-                      transport: httpx.BaseTransport | None = None,
-                      stream: TextIO | None = None, **options: object) -> AlertService:
-        """The service with the configured channels (or the default stdout channel).
-
-        `env` holds the channels' secrets; `transport` replaces the network in tests;
-        `options` go to the constructor (clock, sleep, random, owner).
-        """
-        client = http_client(settings.alerts, transport)
-        context = ChannelContext(settings.alerts, env, client, stream)
-        try:
-            channels = build_channels(context)
-        except ConfigError:
-            client.close()
-            raise
-        return cls(store, settings, channels, client=client, **options)  # type: ignore[arg-type]
+    @property
+    def owner(self) -> str:
+        """Who claims outbox messages when this service delivers (host, pid, a random part)."""
+        return self.deliverer.owner
 
     def close(self) -> None:
         if self.client is not None:
@@ -98,47 +73,38 @@ class AlertService:
         return sum(self._enqueue(analysis, channel)
                    for analysis in analyses for channel in self.channels.values())
 
-    def check_health(self, source_ids: Iterable[str] | None = None) -> int:
-        """Write one `source_health` alert per change of a source's health (default: of every
-        enabled source); the count written."""
-        enabled = [source.id for source in self.settings.enabled_sources()]
-        ids = enabled if source_ids is None else list(source_ids)
-        return sum(self._write(t.alert, t.guard) for t in self.health.transitions(ids))
+    def check_health(self, source_ids: Iterable[str]) -> int:
+        """Write one `source_health` alert per change of a source's health; the count written."""
+        transitions = self.health.transitions(list(source_ids))
+        return sum(self._write(t.alert, t.change) for t in transitions)
 
     def deliver_due(self, wait: float = 0.0) -> DeliveryReport:
         """Send what is due; with `wait` > 0, also what becomes due within that many seconds
         (for `run --once`, so that a short Retry-After does not wait for the next cron run)."""
         return self.deliverer.deliver_due(wait)
 
-    def cycle(self, analyses: Iterable[CallAnalysis], source_ids: Iterable[str] | None = None,
-              wait: float = 0.0) -> DeliveryReport:
-        """All three in order, for a daemon that wants one call."""
-        self.enqueue(analyses)
-        self.check_health(source_ids)
-        return self.deliver_due(wait)
-
     # ------------------------------------------------------------------ writing
     def _enqueue(self, analysis: CallAnalysis, channel: Channel) -> int:
-        previous = self.outbox.state(analysis.call.id, channel.name)
-        alert = build_alert(analysis, previous, now=self.clock(), leaders=self.leader_names,
-                            min_topics=self.settings.analysis.min_divergent_topics,
-                            max_press=self.config.max_press)
+        stored = self.outbox.state(analysis.call.id, channel.name)
+        previous = None if stored is None else Snapshot.from_json(stored)
+        alert = build_alert(analysis, previous, now=self.clock(), leaders=self.leaders,
+                            max_press=self.max_press)
         if alert is None or alert.snapshot is None:
             return 0
-        after = None if previous is None else previous.fingerprint
-        guard = self.outbox.advance_state(alert.subject, channel.name, alert.snapshot, after,
-                                          self.clock())
+        change = self.outbox.advance_state(
+            alert.subject, channel.name, alert.snapshot.fingerprint, alert.snapshot.to_json(),
+            None if previous is None else previous.fingerprint, self.clock())
         if not channel.accepts(alert):  # filtered out: remember the picture, send nothing
-            self.outbox.write([], guard)
+            self.outbox.write([], change)
             return 0
-        return self._write(alert, guard, [channel])
+        return self._write(alert, change, [channel])
 
-    def _write(self, alert: Alert, guard: Guard, channels: list[Channel] | None = None) -> int:
+    def _write(self, alert: Alert, change: Change, channels: list[Channel] | None = None) -> int:
         """One transaction: the messages for every accepting channel, and the state change."""
         targets = [c for c in (channels or self.channels.values()) if c.accepts(alert)]
         if not targets:
             return 0
-        ids = self.outbox.write([self._message(alert, c) for c in targets], guard)
+        ids = self.outbox.write([self._message(alert, c) for c in targets], change)
         for message_id, channel in zip(ids, targets, strict=False):
             log_event(log, "alert queued", alert=message_id, type=alert.type,
                       subject=alert.subject, channel=channel.name)
@@ -150,12 +116,6 @@ class AlertService:
                           fingerprint=alert.fingerprint, kind=channel.kind, type=alert.type,
                           headline=alert.headline, body=channel.render(alert, key),
                           created_at=alert.created_at)
-
-    @property
-    def leader_names(self) -> dict[str, str]:
-        """Display names: a leader's first English name, else the id."""
-        return {lid: (leader.names.get("en") or [lid])[0]
-                for lid, leader in self.settings.leaders.items()}
 
     # ------------------------------------------------------------------ the CLI
     def send_test(self, name: str) -> Sent:

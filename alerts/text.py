@@ -1,21 +1,22 @@
-"""Small text helpers shared by every rendering: capitals, local times, shortening.
+"""Small text helpers shared by every alert rendering: capitals, call kinds, local times.
 
 Kept apart from the channels so that Slack, stdout and the webhook say the same thing the
-same way (a time is always UTC plus the capitals' local times).
+same way (a time is always UTC plus the capitals' local times). Shortening and the UTC time
+for people are `rashomon.text`'s, shared with the terminal views.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
+
+from rashomon.text import utc_text
 
 CAPITALS: dict[str, tuple[str, str]] = {
     "RU": ("Moscow", "Europe/Moscow"),
     "CN": ("Beijing", "Asia/Shanghai"),
 }
 CALL_KINDS = {"phone": "phone call", "video": "video call", "talks": "talks"}
-ELLIPSIS = "…"
 
 
 def place(side: str) -> str:
@@ -30,10 +31,6 @@ def call_kind(call_type: str) -> str:
 def utc_iso(moment: datetime) -> str:
     """RFC 3339 in UTC with a `Z`, to the second: the one time format of the JSON payload."""
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def utc_text(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def local_times(moment: datetime, sides: tuple[str, ...]) -> str:
@@ -55,22 +52,6 @@ def capital_sides(sides: tuple[str, ...]) -> tuple[str, ...]:
     """The sides whose capitals a time is shown in; both capitals when the call has none."""
     known = tuple(side for side in sides if side in CAPITALS)
     return known or tuple(CAPITALS)
-
-
-def shorten(text: str, limit: int) -> str:
-    """Cut at a word boundary when the language has spaces, anywhere in CJK text; add '…'."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit * 0.6 and not _is_cjk(cut[space - 1 : space]):
-        cut = cut[:space]
-    return cut.rstrip(" ,;:") + ELLIPSIS
-
-
-def _is_cjk(char: str) -> bool:
-    return bool(char) and unicodedata.east_asian_width(char) in ("W", "F")
 
 
 def plural(count: int, word: str) -> str:

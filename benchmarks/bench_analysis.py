@@ -24,10 +24,11 @@ from datetime import UTC, datetime
 from itertools import cycle
 from pathlib import Path
 
+from rashomon.analysis.analyser import Analyser
 from rashomon.analysis.corpus import CorpusScorer, RealCall, load_corpus
 from rashomon.analysis.diff import read_text
 from rashomon.analysis.evaluation import divergence_cases
-from rashomon.analysis.pipeline import Analyser
+from rashomon.app import Rashomon
 from rashomon.models import Document
 from rashomon.settings import load_settings
 from rashomon.store.calls import CallRow
@@ -131,7 +132,7 @@ def report(name: str, analyser: Analyser, work: list[Pair]) -> None:
 
 def main() -> None:
     settings = load_settings(env={})
-    analyser = Analyser(settings)
+    analyser = Rashomon(settings).analyser
     report("mixed EN/RU/ZH ~2 KB pairs", analyser, mixed_pairs())
     report("real readout pairs (corpus dev part)", analyser, real_pairs(CorpusScorer(settings)))
     print(f"rashomon diff start-up and answer: {startup():.2f} s (median of {STARTS} runs)")

@@ -3,7 +3,7 @@
 The store gets a constant density of documents per day (so more documents = a longer period):
 Kremlin EN+RU readouts of calls with a dozen counterparts, Ushakov commentaries, Xinhua EN/ZH
 and MFA readouts of the same calls published hours later, plus non-call news and press.
-`update_calls` then matches them all from scratch. Candidates are blocked by leader pair and
+`CallService.update` then matches them all from scratch. Candidates are blocked by leader pair and
 time, so the time per document should stay flat: near-linear growth.
 """
 
@@ -12,16 +12,14 @@ from __future__ import annotations
 import random
 import tempfile
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-from rashomon.analysis.pipeline import update_calls
+from rashomon.app import Rashomon
 from rashomon.models import Document
 from rashomon.settings import load_settings
 from rashomon.store import Store
-from rashomon.store.calls import CallRepository
-from rashomon.store.schema import documents
 
 SIZES = (1_000, 10_000, 100_000)
 DOCS_PER_DAY = 40
@@ -111,28 +109,15 @@ def synthetic(size: int, seed: int = 7) -> list[Document]:
     return docs[:size]
 
 
-def bulk_insert(store: Store, docs: list[Document]) -> None:
-    rows: list[dict[str, Any]] = [
-        {"source_id": d.source_id, "side": d.side, "language": d.language, "kind": d.kind,
-         "url": d.url, "external_id": d.external_id, "title": d.title,
-         "published_at": d.published_at, "fetched_at": d.published_at,
-         "paragraphs": list(d.paragraphs), "summary": "", "tags": [],
-         "content_hash": d.content_hash, "version": 1}
-        for d in docs
-    ]
-    with store.engine.begin() as connection:
-        connection.execute(documents.insert(), rows)
-
-
 def run(size: int, folder: Path) -> tuple[float, int]:
     store = Store.open(f"sqlite:///{folder / f'bench-{size}.db'}")
-    bulk_insert(store, synthetic(size))
-    settings = load_settings(env={})
+    store.documents.save_all(replace(d, fetched_at=d.published_at) for d in synthetic(size))
+    service = Rashomon(load_settings(env={}), store=store).calls
     now = START + timedelta(days=size // DOCS_PER_DAY + 30)
     start = time.perf_counter()
-    update_calls(store, settings, now)
+    service.update(now)
     elapsed = time.perf_counter() - start
-    with CallRepository.begin(store.engine) as calls:
+    with store.calls.begin() as calls:
         count = len(calls.all())
     store.close()
     return elapsed, count

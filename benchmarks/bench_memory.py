@@ -1,10 +1,11 @@
 """The daemon's memory after many cycles against the sample site.
 
-The pipeline is built exactly as `rashomon run` builds it (settings from a user file,
-`AlertService.from_settings` with the environment, `Pipeline`, the store lock), with one
-signed webhook channel instead of stdout. The sample site and the webhook receiver run in
-another process, so their request logs do not count. Every cycle crawls all sources in a child
-process (so the crawls' memory is not the daemon's), then analyses and delivers in this one.
+The daemon's parts are built exactly as `rashomon run` builds them (settings from a user file
+with the secret in the environment, the composition root `Rashomon`, its cycle and the store
+lock), with one signed webhook channel instead of stdout. The sample site and the webhook
+receiver run in another process, so their request logs do not count. Every cycle crawls all
+sources in a child process (so the crawls' memory is not the daemon's), then analyses and
+delivers in this one.
 After the first cycle nothing changes on the site: later cycles are the steady state of a
 daemon (conditional GETs answered 304, analysis of nothing new, nothing to send).
 
@@ -23,7 +24,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from alerts.service import AlertService
 from benchmarks.support import (
     SECRET,
     SECRET_ENV,
@@ -33,10 +33,8 @@ from benchmarks.support import (
     median,
     rss_mib,
 )
-from rashomon.daemon import Pipeline
+from rashomon.app import Rashomon
 from rashomon.settings import load_settings
-from rashomon.store import Store
-from rashomon.store.lock import StoreLock
 
 CYCLES = 100
 CHECKPOINTS = (1, 10, 50, 100)
@@ -62,20 +60,18 @@ def measure() -> None:
         config.write_text(daemon_config(servers.origin, f"sqlite:///{database}",
                                         servers.receiver_url), encoding="utf-8")
         settings = load_settings(config)
-        store = Store.open(settings.store.url)
         ids = [source.id for source in settings.enabled_sources()]
         readings: dict[int, tuple[float, int]] = {0: (rss_mib(), len(gc.get_objects()))}
         seconds: list[float] = []
         failed = 0
-        with AlertService.from_settings(store, settings, env=os.environ) as alerts:
-            pipeline = Pipeline(settings, store, alerts)
-            lock = StoreLock(store, "daemon")
+        with Rashomon(settings) as rashomon:
+            cycle, lock = rashomon.cycle, rashomon.lock()
             lock.acquire()
             try:
                 start = time.monotonic()
                 for number in range(1, CYCLES + 1):
                     began = time.monotonic()
-                    report = pipeline.cycle(ids)
+                    report = cycle.run(ids)
                     seconds.append(time.monotonic() - began)
                     failed += not report.ok
                     if number in CHECKPOINTS:
@@ -85,7 +81,6 @@ def measure() -> None:
                         break
             finally:
                 lock.release()
-        store.close()
         crawl_peak = children_peak_rss_mib()
         delivered = servers.received()
         size = database.stat().st_size / 1024 / 1024

@@ -1,45 +1,20 @@
 """Downloader middlewares: politeness that Scrapy does not do by itself.
 
-- `ConditionalGetMiddleware` sends the stored ETag/Last-Modified of feeds and listings, so an
-  unchanged source costs a 304. (Scrapy's HTTP cache revalidates only what it deems stale and
-  serves the rest without asking; see ../shared/DEPS.md. Our own validators are simpler.)
-- `RetryAfterMiddleware` waits as long as a 429/503 `Retry-After` asks before retrying; Scrapy's
-  RetryMiddleware would retry at once, which is how crawlers get blocked.
+`RetryAfterMiddleware` waits as long as a 429/503 `Retry-After` asks before retrying; Scrapy's
+RetryMiddleware would retry at once, which is how crawlers get blocked. (The conditional GET
+of feeds and listings is `crawler.conditional`.) An HTTP-date `Retry-After` is read against
+the `RASHOMON_CLOCK` setting (default: the real clock).
 """
 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 
-from crawler.spiders.base import spider_of
+from rashomon.clock import utcnow
 from rashomon.http import retry_after
-
-
-class ConditionalGetMiddleware:
-    """Adds If-None-Match / If-Modified-Since to requests marked `meta["conditional"]`."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ConditionalGetMiddleware:
-        return cls(crawler)
-
-    def process_request(self, request: Request) -> None:
-        if not request.meta.get("conditional"):
-            return
-        stored = spider_of(self.crawler).store.validators([request.url])
-        etag, modified = stored.get(request.url, (None, None))
-        if etag:
-            request.headers["If-None-Match"] = etag
-        if modified:
-            request.headers["If-Modified-Since"] = modified
-        if etag or modified:
-            self.crawler.stats.inc_value("rashomon/conditional_requests")
 
 
 class RetryAfterMiddleware:
@@ -51,6 +26,7 @@ class RetryAfterMiddleware:
         self.crawler = crawler
         self.max_wait = crawler.settings.getfloat("RASHOMON_RETRY_AFTER_MAX", 300.0)
         self.max_retries = crawler.settings.getint("RETRY_TIMES", 2)
+        self.clock = crawler.settings.get("RASHOMON_CLOCK") or utcnow
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
@@ -61,7 +37,7 @@ class RetryAfterMiddleware:
             return response
         attempt = request.meta.get("retry_after_attempt", 0)
         header = response.headers.get("Retry-After")
-        asked = retry_after(header.decode("latin-1") if header else None, datetime.now(UTC))
+        asked = retry_after(header.decode("latin-1") if header else None, self.clock())
         wait = 2.0 * 2**attempt if asked is None else asked
         if attempt >= self.max_retries or wait > self.max_wait:
             return response

@@ -1,23 +1,27 @@
-"""The crawl child process: `python -m crawler.runner` reads one job as JSON on stdin.
+"""The crawl child process: `python -m crawler.runner` reads one `CrawlJob` as JSON on stdin.
 
 Scrapy's reactor cannot restart within a process, and long-lived crawling processes grow; so
 every crawl runs here, in a fresh process the parent (`rashomon.crawl`) kills after a hard
-timeout. The job carries the parent's already-loaded settings: configuration is read once.
-Progress events go to stdout as JSON lines; outcomes go to the store.
+timeout. This is the child's composition root: it opens the store once, hands it to the
+Scrapy components in their settings, and gives each spider its source and what the store says
+about it (where a stopped backfill resumes, which addresses were failing). Progress events go
+to stdout as JSON lines; outcomes go to the store.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 
+from crawler.archive import resume_position
+from crawler.entrypoints import failing_addresses
+from crawler.job import CrawlJob
 from crawler.settings import scrapy_settings
 from crawler.spiders import FAMILIES
-from rashomon.settings import Settings
+from rashomon.settings import Source
 from rashomon.store import Store
 
 
@@ -27,22 +31,28 @@ def emit(event: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def run(job: dict[str, Any]) -> None:
-    settings = Settings.model_validate(job["settings"])
-    store = Store.open(settings.store.url)
-    process = CrawlerProcess(scrapy_settings(settings, job.get("log_level", "WARNING")))
-    since = date.fromisoformat(job["since"]) if job.get("since") else None
-    for source_id in job["sources"]:
-        source = settings.source(source_id)
-        process.crawl(FAMILIES[source.family], source=source, store=store, run_id=job["run_id"],
-                      mode=job.get("mode", "crawl"), since=since,
-                      max_pages=settings.crawl.max_listing_pages, emit=emit)
+def spider_arguments(job: CrawlJob, source: Source, store: Store) -> dict[str, Any]:
+    """What a spider parses with: its source, the crawl's mode, and the store's memory of it."""
+    backfill = job.mode == "backfill"
+    resume = resume_position(store.cursors, source.id, job.since) if backfill else None
+    return {"source": source, "mode": job.mode, "since": job.since,
+            "max_pages": job.crawl.max_listing_pages, "resume": resume,
+            "failing": failing_addresses(store.entry_points, source)}
+
+
+def run(job: CrawlJob) -> None:
+    store = Store.open(job.store_url)
+    settings = scrapy_settings(job.crawl, store, run_id=job.run_id, progress=emit,
+                               log_level=job.log_level)
+    process = CrawlerProcess(settings)
+    for source in job.sources:
+        process.crawl(FAMILIES[source.family], **spider_arguments(job, source, store))
     process.start()
     store.close()
 
 
 def main() -> None:
-    run(json.load(sys.stdin))
+    run(CrawlJob.model_validate_json(sys.stdin.read()))
 
 
 if __name__ == "__main__":

@@ -1,14 +1,19 @@
 """Scrapy settings of the Rashomon crawler.
 
-These are the fixed parts (middlewares, pipelines, no listening ports, quiet logs);
-`scrapy_settings()` adds what comes from Rashomon's configuration (`[crawl]`).
+These are the fixed parts (the components, no listening ports, quiet logs); `scrapy_settings()`
+adds what comes from Rashomon's configuration (`[crawl]`) and what the crawl child hands its
+components: the open store (`RASHOMON_STORE`, whose repositories the components own), the run
+id, the progress reporter and the clock.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from rashomon.settings import Settings
+from rashomon.clock import Clock, utcnow
+from rashomon.settings import CrawlConfig
+from rashomon.store import Store
 
 BOT_NAME = "rashomon"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -26,25 +31,37 @@ ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False
 
 # 429 and 503 are retried by RetryAfterMiddleware, which waits as the server asks.
-# EntryPointMiddleware sits below every retry and redirect: it sees each request's final answer.
+# EntryPointMiddleware and FetchMiddleware sit below every retry and redirect: they see each
+# request's final answer.
 RETRY_HTTP_CODES = [500, 502, 504, 522, 524, 408]
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.ConditionalGetMiddleware": 560,
+    "crawler.conditional.ConditionalGetMiddleware": 560,
     "crawler.middlewares.RetryAfterMiddleware": 540,
     "crawler.entrypoints.EntryPointMiddleware": 530,
+    "crawler.outcome.FetchMiddleware": 520,
+}
+# ParseFailureMiddleware handles a callback's ParseError before ValidatorMiddleware's output
+# ends, so a page that failed keeps no validators.
+SPIDER_MIDDLEWARES = {
+    "crawler.outcome.ParseFailureMiddleware": 60,
+    "crawler.conditional.ValidatorMiddleware": 70,
+    "crawler.known.KnownUrlsMiddleware": 80,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidatePipeline": 100,
     "crawler.pipelines.StorePipeline": 800,
+    "crawler.archive.ArchivePipeline": 900,
 }
+EXTENSIONS = {"crawler.outcome.OutcomeExtension": 0}
 HTTPCACHE_ENABLED = False
 LOG_LEVEL = "WARNING"
 LOGSTATS_INTERVAL = 0
 
 
-def scrapy_settings(settings: Settings, log_level: str = "WARNING") -> dict[str, Any]:
-    """This module's settings plus the user's [crawl] table."""
-    crawl = settings.crawl
+def scrapy_settings(crawl: CrawlConfig, store: Store | None = None, *, run_id: str = "",
+                    progress: Callable[[dict[str, Any]], None] | None = None,
+                    clock: Clock = utcnow, log_level: str = "WARNING") -> dict[str, Any]:
+    """This module's settings, the user's [crawl] table, and what the components are given."""
     fixed = {name: value for name, value in globals().items() if name.isupper()}
     return {
         **fixed,
@@ -56,6 +73,9 @@ def scrapy_settings(settings: Settings, log_level: str = "WARNING") -> dict[str,
         "DOWNLOAD_WARNSIZE": crawl.max_response_bytes // 2,
         "RETRY_TIMES": crawl.max_retries,
         "RASHOMON_RETRY_AFTER_MAX": crawl.retry_after_max,
-        "RASHOMON_STORE_URL": settings.store.url,
+        "RASHOMON_STORE": store,
+        "RASHOMON_RUN_ID": run_id,
+        "RASHOMON_PROGRESS": progress,
+        "RASHOMON_CLOCK": clock,
         "LOG_LEVEL": log_level,
     }

@@ -1,19 +1,15 @@
-"""The command line, and Rashomon's one composition root.
+"""The command line: parse the arguments, load the settings once, let the composition root
+(`rashomon.app.Rashomon`) build what the command needs, and print it with `rashomon.views`.
 
-Each command loads the settings once, builds what it needs (store → crawler → matcher →
-alerts) and passes it in; nothing below this module reads globals or the environment.
-A `RashomonError` becomes one line on stderr and its exit code.
-
-Each command imports what it builds when it runs: `rashomon diff` needs neither the store nor
+A `RashomonError` becomes one line on stderr and its exit code. Nothing imports this module.
+Each command imports what it uses when it runs: `rashomon diff` needs neither the store nor
 Scrapy nor the alert channels, and a command-line tool should answer before a person waits.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -21,15 +17,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from rashomon.clock import utcnow
+from rashomon.app import Rashomon
 from rashomon.errors import DeliveryError, RashomonError
-from rashomon.settings import Settings, load_settings
+from rashomon.settings import load_settings
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from rashomon.models import EntryPoint
-    from rashomon.store import Store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Compare two governments' readouts of the same leader call.")
@@ -43,33 +38,18 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr)
 
 
-@dataclass
-class Context:
-    """What every command gets: the loaded settings, and the store opened on first use."""
-
-    settings: Settings
-    _store: Store | None = None
-
-    @property
-    def store(self) -> Store:
-        from rashomon.store import Store
-
-        if self._store is None:
-            self._store = Store.open(self.settings.store.url)
-        return self._store
-
-
 @app.callback()
 def root(
     ctx: typer.Context,
     config: Annotated[Path | None, typer.Option(
-        "--config", envvar="RASHOMON_CONFIG", help="Your TOML file, deep-merged over the defaults.",
-        dir_okay=False)] = None,
+        "--config", help="Your TOML file, deep-merged over the defaults "
+        "(default: $RASHOMON_CONFIG).", dir_okay=False)] = None,
     store_url: Annotated[str | None, typer.Option(
         "--store", help="Store URL (overrides the configured store url).")] = None,
 ) -> None:
     overrides = {"store": {"url": store_url}} if store_url else {}
-    ctx.obj = Context(load_settings(config, overrides=overrides))
+    ctx.obj = Rashomon(load_settings(config, overrides=overrides))
+    ctx.call_on_close(ctx.obj.close)
 
 
 # ---------------------------------------------------------------- collect (crawler)
@@ -81,12 +61,11 @@ def crawl(
 ) -> None:
     """Crawl the sources once and print what each one gave; exit 1 if a source failed."""
     from rashomon import views
-    from rashomon.crawl import run_crawl
 
-    settings, store = ctx.obj.settings, ctx.obj.store
-    ids = source_ids or [source.id for source in settings.enabled_sources()]
-    outcomes = run_crawl(settings, store, ids)
-    console().print(views.crawl_table(outcomes, configured_addresses(settings, store, ids)))
+    rashomon: Rashomon = ctx.obj
+    ids = source_ids or [source.id for source in rashomon.settings.enabled_sources()]
+    outcomes = rashomon.crawler.run(ids)
+    console().print(views.crawl_table(outcomes, configured_addresses(rashomon, ids)))
     if not all(outcome.ok for outcome in outcomes):
         raise typer.Exit(1)
 
@@ -96,21 +75,22 @@ def sources(ctx: typer.Context) -> None:
     """Every configured source with its last success, document count and last failure."""
     from rashomon import views
 
-    settings, store = ctx.obj.settings, ctx.obj.store
-    history = {source_id: store.crawls(source_id=source_id, limit=50)
-               for source_id in settings.sources}
-    addresses = configured_addresses(settings, store, list(settings.sources))
-    console().print(views.sources_table(settings.sources.values(), history,
-                                      store.document_counts(), addresses))
+    rashomon: Rashomon = ctx.obj
+    sources, store = rashomon.settings.sources, rashomon.store
+    history = {source_id: store.crawls.outcomes(source_id=source_id, limit=50)
+               for source_id in sources}
+    addresses = configured_addresses(rashomon, list(sources))
+    console().print(views.sources_table(sources.values(), history, store.documents.counts(),
+                                        addresses))
 
 
-def configured_addresses(settings: Settings, store: Store, source_ids: list[str]
+def configured_addresses(rashomon: Rashomon, source_ids: list[str]
                          ) -> dict[str, list[EntryPoint]]:
     """The recorded states of each source's currently configured addresses."""
     found: dict[str, list[EntryPoint]] = {}
     for source_id in source_ids:
-        configured = set(settings.source(source_id).entry_points())
-        found[source_id] = [state for state in store.entry_points(source_id)
+        configured = set(rashomon.crawler.source(source_id).entry_points())
+        found[source_id] = [state for state in rashomon.store.entry_points.states(source_id)
                             if state.url in configured]
     return found
 
@@ -124,16 +104,13 @@ def backfill(
 ) -> None:
     """Walk a source's archive back to SINCE; Ctrl-C stops it, running it again resumes."""
     from rashomon import views
-    from rashomon.backfill import BACKFILL_TIMEOUT, backfill_progress, check_backfill
-    from rashomon.crawl import run_crawl
 
-    settings, store = ctx.obj.settings, ctx.obj.store
-    check_backfill(settings.source(source_id))
-    with backfill_progress(since.date()) as on_event:
-        outcomes = run_crawl(settings, store, [source_id], mode="backfill", since=since.date(),
-                             on_event=on_event, timeout=BACKFILL_TIMEOUT)
-    console().print(views.crawl_table(outcomes, configured_addresses(settings, store, [source_id])))
-    if not outcomes[0].ok:
+    rashomon: Rashomon = ctx.obj
+    rashomon.crawler.check_backfill(source_id)
+    with views.backfill_progress(since.date(), rashomon.clock().date()) as on_event:
+        outcome = rashomon.crawler.backfill(source_id, since.date(), on_event)
+    console().print(views.crawl_table([outcome], configured_addresses(rashomon, [source_id])))
+    if not outcome.ok:
         raise typer.Exit(1)
 
 
@@ -144,28 +121,27 @@ def calls_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON array of calls.")] = False,
 ) -> None:
     """Leader calls: date, type, participants, sides present, divergences, one-sided."""
-    from rashomon.analysis import pipeline, report
+    from rashomon import views
 
-    context: Context = ctx.obj
-    now = utcnow()
-    pipeline.update_calls(context.store, context.settings, now)
-    analyses = pipeline.list_calls(context.store, context.settings, now)
+    rashomon: Rashomon = ctx.obj
+    now = rashomon.clock()
+    rashomon.calls.update(now)
+    analyses = rashomon.calls.all(now)
     if as_json:
-        typer.echo(report.dumps([report.call_json(a) for a in analyses]))
+        typer.echo(views.dumps([views.call_json(a) for a in analyses]))
     else:
-        console().print(report.calls_table(analyses))
+        console().print(views.calls_table(analyses))
 
 
 @app.command("show")
 def show_command(ctx: typer.Context, call_id: Annotated[str, typer.Argument()]) -> None:
     """One call side by side: per topic ✓/✗ with the evidence, framing, press links."""
-    from rashomon.analysis import pipeline, report
+    from rashomon import views
 
-    context: Context = ctx.obj
-    now = utcnow()
-    pipeline.update_calls(context.store, context.settings, now)
-    analysis = pipeline.analyse_call(context.store, context.settings, call_id, now)
-    console().print(report.call_view(analysis))
+    rashomon: Rashomon = ctx.obj
+    now = rashomon.clock()
+    rashomon.calls.update(now)
+    console().print(views.call_view(rashomon.calls.analyse(call_id, now)))
 
 
 @app.command("diff")
@@ -182,9 +158,9 @@ def diff_command(
     if as_json:
         typer.echo(json.dumps(comparison.to_json(), ensure_ascii=False))
         return
-    from rashomon.analysis import report
+    from rashomon import views
 
-    console().print(report.diff_view(comparison))
+    console().print(views.diff_view(comparison))
 
 
 # ---------------------------------------------------------------- deliver (alerts)
@@ -202,11 +178,10 @@ def alerts_list(
     """List the outbox: pending, sent and failed alerts, with the reasons of failures."""
     if ctx.invoked_subcommand is not None:
         return
-    from alerts.outbox import Outbox
-    from alerts.views import outbox_table
+    from rashomon import views
 
-    outbox = Outbox(ctx.obj.store.engine)
-    console().print(outbox_table(outbox.messages(status, limit), outbox.counts()))
+    outbox = ctx.obj.store.outbox
+    console().print(views.outbox_table(outbox.messages(status, limit), outbox.counts()))
 
 
 @alerts_app.command("retry")
@@ -216,9 +191,8 @@ def alerts_retry(
         metavar="[ID]", help="The failed alert to re-queue (default: every failed one).")] = None,
 ) -> None:
     """Put failed alerts back in the queue; the next delivery sends them."""
-    from alerts.outbox import Outbox
-
-    count = Outbox(ctx.obj.store.engine).requeue(utcnow(), message_id)
+    rashomon: Rashomon = ctx.obj
+    count = rashomon.store.outbox.requeue(rashomon.clock(), message_id)
     console().print(f"{count} failed alert(s) re-queued")
     if message_id is not None and count == 0:
         console(stderr=True).print(f"rashomon: no failed alert with id {message_id}")
@@ -231,15 +205,12 @@ def test_webhook(
     name: Annotated[str, typer.Argument(help="The channel name from [[alerts.channels]].")],
 ) -> None:
     """Send a test message to channel NAME now and report the real HTTP outcome."""
-    from alerts.service import AlertService
-
-    with AlertService.from_settings(ctx.obj.store, ctx.obj.settings, env=os.environ) as service:
-        try:
-            sent = service.send_test(name)
-        except DeliveryError as exc:
-            console(stderr=True).print(f"{name}: not delivered: {exc}", highlight=False,
-                                       markup=False)
-            raise typer.Exit(1) from None
+    try:
+        sent = ctx.obj.alerts.send_test(name)
+    except DeliveryError as exc:
+        console(stderr=True).print(f"{name}: not delivered: {exc}", highlight=False,
+                                   markup=False)
+        raise typer.Exit(1) from None
     console().print(f"{name}: delivered ({sent.detail})", highlight=False, markup=False)
 
 
@@ -257,25 +228,20 @@ def run(
     log_level: LogLevel = "INFO",
 ) -> None:
     """Run the daemon: crawl on schedule, analyse, alert. With --once: one cycle, for cron."""
-    from alerts.service import AlertService
-    from rashomon.daemon import Daemon, Pipeline, run_once
+    from rashomon.daemon import run_once
     from rashomon.logs import setup_logging
-    from rashomon.store.lock import StoreLock
 
     setup_logging(log_format, log_level)
-    settings, store = ctx.obj.settings, ctx.obj.store
-    with AlertService.from_settings(store, settings, env=os.environ) as alerts:
-        pipeline = Pipeline(settings, store, alerts)
-        lock = StoreLock(store, "daemon")
-        if once:
-            report = run_once(pipeline, lock, wait=ONCE_WAIT)
-            raise typer.Exit(0 if report.ok else 1)
-        Daemon(pipeline, lock).run()
+    rashomon: Rashomon = ctx.obj
+    if once:
+        report = run_once(rashomon.cycle, rashomon.lock(), wait=ONCE_WAIT)
+        raise typer.Exit(0 if report.ok else 1)
+    rashomon.daemon().run()
 
 
 @app.command()
 def demo(log_level: LogLevel = "WARNING") -> None:
-    """The whole pipeline offline: sample site → crawl → analysis → Slack and webhook."""
+    """Everything offline: sample site → crawl → analysis → Slack and webhook."""
     from rashomon.demo.run import run_demo
     from rashomon.logs import setup_logging
 

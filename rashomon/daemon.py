@@ -1,6 +1,6 @@
 """The daemon and the cron cycle: collect → analyse → alert → deliver, on a schedule.
 
-`Pipeline.cycle()` is one full pass for some sources; `run --once` (cron) is one cycle of every
+`Cycle.run()` is one full pass for some sources; `run --once` (cron) is one cycle of every
 enabled source. `Daemon` runs a first full cycle at start-up, then each source on its own
 interval (APScheduler 3, with jitter, coalescing and a generous misfire grace time), and a
 delivery pass every half minute for retries. Every crawl runs in a child process with a hard
@@ -24,22 +24,20 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from alerts.delivery import DeliveryReport
 from alerts.service import AlertService
-from rashomon.analysis.pipeline import analyse_call, update_calls
-from rashomon.clock import Clock, utcnow
-from rashomon.crawl import run_crawl
+from rashomon.analysis.service import CallService
+from rashomon.clock import Clock
+from rashomon.crawl import CrawlRunner
 from rashomon.logs import log_event
 from rashomon.models import CallAnalysis, CrawlOutcome
-from rashomon.settings import Settings, Source
-from rashomon.store import Store
-from rashomon.store.calls import CallRepository
+from rashomon.settings import Source
+from rashomon.store.cursors import CursorRepository
 from rashomon.store.lock import StoreLock
 
 log = logging.getLogger("rashomon.daemon")
 DELIVERY_EVERY = 30.0  # seconds between delivery passes (retries that came due)
 MAX_JITTER = 60.0  # seconds: spread the sources' crawls, never more than this
 STAGGER = 5.0  # seconds between the sources' first scheduled crawls (jitter applies after)
-ALERT_MARK = ("pipeline", "calls_alerted_until")  # cursor: calls changed before it are alerted
-
+ALERTED = ("alerts", "calls_alerted_until")  # cursor: calls changed before it are alerted
 
 
 @dataclass
@@ -56,18 +54,20 @@ class CycleReport:
         return all(outcome.ok for outcome in self.outcomes) and self.delivery.ok
 
 
-class Pipeline:
+class Cycle:
     """The steps of a cycle over one store. Analysis and delivery are serialised by a lock, so
     crawl jobs finishing together never analyse or send the same thing twice."""
 
-    def __init__(self, settings: Settings, store: Store, alerts: AlertService,
-                 clock: Clock = utcnow, cancel: threading.Event | None = None) -> None:
-        self.settings, self.store, self.alerts, self.clock = settings, store, alerts, clock
+    def __init__(self, crawler: CrawlRunner, calls: CallService, alerts: AlertService,
+                 cursors: CursorRepository, *, sources: list[str], max_call_age_days: float,
+                 clock: Clock, cancel: threading.Event | None = None) -> None:
+        self.crawler, self.calls, self.alerts, self.cursors = crawler, calls, alerts, cursors
+        self.sources, self.max_call_age_days, self.clock = sources, max_call_age_days, clock
         self.cancel = cancel or threading.Event()
         self._lock = threading.Lock()
 
     def collect(self, source_ids: list[str]) -> list[CrawlOutcome]:
-        outcomes = run_crawl(self.settings, self.store, source_ids, cancel=self.cancel)
+        outcomes = self.crawler.run(source_ids, cancel=self.cancel)
         for outcome in outcomes:
             _log_crawl(outcome)
         return outcomes
@@ -76,34 +76,35 @@ class Pipeline:
         """The analyses of the calls changed since the last alert pass, recent enough to alert.
 
         Changes are found by the calls' own change times against a mark kept in the store,
-        not by what `update_calls` returned: `rashomon calls` may have matched the new
+        not by what `CallService.update` returned: `rashomon calls` may have matched the new
         documents in between, and its changes must still be alerted.
         """
-        update_calls(self.store, self.settings, now)
-        with CallRepository.begin(self.store.engine) as calls:
-            changed = calls.updated_since(self._alerted_until())
-        analyses = [analyse_call(self.store, self.settings, call_id, now) for call_id in changed]
+        self.calls.update(now)
+        changed = self.calls.changed(self._alerted_until())
+        analyses = [self.calls.analyse(call_id, now) for call_id in changed]
         return [analysis for analysis in analyses if self._recent(analysis, now)]
 
     def _alerted_until(self) -> datetime | None:
-        saved = self.store.cursor(*ALERT_MARK)
-        return datetime.fromisoformat(saved[0]) if saved else None
+        saved = self.cursors.get(*ALERTED)
+        return datetime.fromisoformat(saved.value) if saved else None
 
     def _recent(self, analysis: CallAnalysis, now: datetime) -> bool:
-        days = self.settings.alerts.max_call_age_days
+        days = self.max_call_age_days
         return not days or analysis.call.occurred_at >= now - timedelta(days=days)
 
-    def cycle(self, source_ids: list[str], wait: float = 0.0) -> CycleReport:
-        """Crawl the sources, then analyse, queue alerts and health alerts, and deliver."""
-        report = CycleReport(self.collect(source_ids))
+    def run(self, source_ids: list[str] | None = None, wait: float = 0.0) -> CycleReport:
+        """Crawl the sources (default: every enabled one), then analyse, queue alerts and
+        health alerts, and deliver."""
+        ids = self.sources if source_ids is None else source_ids
+        report = CycleReport(self.collect(ids))
         with self._lock:
             now = self.clock()
             report.analyses = self.analyse(now)
             report.queued = self.alerts.enqueue(report.analyses)
-            self.store.save_cursor(*ALERT_MARK, now.isoformat(), None)
-            report.queued += self.alerts.check_health(source_ids)
+            self.cursors.save(*ALERTED, now.isoformat())
+            report.queued += self.alerts.check_health(ids)
             report.delivery = self.alerts.deliver_due(wait)
-        log_event(log, "cycle", sources=len(source_ids), calls_changed=len(report.analyses),
+        log_event(log, "cycle", sources=len(ids), calls_changed=len(report.analyses),
                   queued=report.queued, delivery=str(report.delivery))
         return report
 
@@ -120,12 +121,11 @@ def _log_crawl(outcome: CrawlOutcome) -> None:
               result="ok" if outcome.ok else (outcome.error or "parse failures"))
 
 
-def run_once(pipeline: Pipeline, lock: StoreLock, wait: float) -> CycleReport:
+def run_once(cycle: Cycle, lock: StoreLock, wait: float) -> CycleReport:
     """One full cycle of every enabled source under the store lock (the cron mode)."""
     lock.acquire()
     try:
-        ids = [source.id for source in pipeline.settings.enabled_sources()]
-        return pipeline.cycle(ids, wait)
+        return cycle.run(wait=wait)
     finally:
         lock.release()
 
@@ -133,8 +133,8 @@ def run_once(pipeline: Pipeline, lock: StoreLock, wait: float) -> CycleReport:
 class Daemon:
     """The scheduled daemon. `run()` blocks until SIGTERM/SIGINT (or `stop()`)."""
 
-    def __init__(self, pipeline: Pipeline, lock: StoreLock) -> None:
-        self.pipeline, self.lock = pipeline, lock
+    def __init__(self, cycle: Cycle, lock: StoreLock, sources: list[Source]) -> None:
+        self.cycle, self.lock, self.sources = cycle, lock, sources
         self.stopping = threading.Event()
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(2)}, timezone=UTC,
@@ -145,7 +145,7 @@ class Daemon:
         self.lock.acquire()
         try:
             self._install_signal_handlers()
-            self.schedule(self.pipeline.clock())
+            self.schedule(self.cycle.clock())
             self.scheduler.start()
             log_event(log, "daemon started", jobs=len(self.scheduler.get_jobs()))
             while not self.stopping.wait(1.0):
@@ -155,23 +155,22 @@ class Daemon:
 
     def schedule(self, now: datetime) -> None:
         """The start-up cycle now; each source on its interval; delivery and lock renewal."""
-        sources = self.pipeline.settings.enabled_sources()
-        ids = [source.id for source in sources]
-        self.scheduler.add_job(self.pipeline.cycle, "date", run_date=now, args=[ids],
+        ids = [source.id for source in self.sources]
+        self.scheduler.add_job(self.cycle.run, "date", run_date=now, args=[ids],
                                id="startup", name="first full cycle")
-        for number, source in enumerate(sources):
+        for number, source in enumerate(self.sources):
             first = now + timedelta(minutes=source.interval_minutes, seconds=number * STAGGER)
-            self.scheduler.add_job(self.pipeline.cycle, _interval(source), args=[[source.id]],
+            self.scheduler.add_job(self.cycle.run, _interval(source), args=[[source.id]],
                                    id=f"crawl:{source.id}", name=f"crawl {source.id}",
                                    next_run_time=first)
-        self.scheduler.add_job(self.pipeline.deliver, "interval", seconds=DELIVERY_EVERY,
+        self.scheduler.add_job(self.cycle.deliver, "interval", seconds=DELIVERY_EVERY,
                                id="deliver", name="deliver due alerts")
         self.scheduler.add_job(self._renew_lock, "interval", seconds=self.lock.lease.seconds / 3,
                                id="lock", name="renew the store lock")
 
     def stop(self, *_: Any) -> None:
         """Stop scheduling, end running crawls, let the running step finish."""
-        self.pipeline.cancel.set()
+        self.cycle.cancel.set()
         self.stopping.set()
 
     def _renew_lock(self) -> None:
@@ -180,7 +179,7 @@ class Daemon:
             self.stop()
 
     def _shutdown(self) -> None:
-        self.pipeline.cancel.set()
+        self.cycle.cancel.set()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
         self.lock.release()

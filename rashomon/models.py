@@ -1,4 +1,4 @@
-"""Typed records that flow through the pipeline: documents in, calls and analyses out.
+"""Typed records that flow from the crawler to the alerts: documents in, calls and analyses out.
 
 They are frozen so that a stage can never change what an earlier stage produced; every
 time is an aware UTC `datetime` (sites publish in Moscow or Beijing time: convert at the edge).

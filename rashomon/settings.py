@@ -3,6 +3,10 @@
 Priority, lowest first: packaged defaults (`config/*.toml`, shipped as `rashomon.defaults`)
 < the user's TOML file (deep-merged) < environment variables (secrets) < CLI flags.
 Any error names the file, the key and the problem, and raises `ConfigError` (exit code 2).
+
+This loader is the only reader of the environment: `RASHOMON_CONFIG`, `RASHOMON_STORE_URL`, and
+the variables the alert channels name in `url_env` and `secret_env`, whose values it keeps in
+`Settings.secrets` (never dumped, never shown) for the channels to be built with.
 """
 
 from __future__ import annotations
@@ -175,6 +179,16 @@ class Settings(ConfigModel):
     framing: list[FramingPair] = []
     analysis: AnalysisConfig = AnalysisConfig()
     alerts: AlertsConfig = AlertsConfig()
+    # Channel secrets by variable name, read from the environment by `load_settings` alone.
+    secrets: dict[str, str] = Field(default_factory=dict, exclude=True, repr=False)
+
+    @field_validator("secrets")
+    @classmethod
+    def _not_from_files(cls, value: dict[str, str]) -> dict[str, str]:
+        if value:
+            raise ValueError("secrets come from the environment variables that channels name "
+                             "in url_env and secret_env, never from a file")
+        return value
 
     @field_validator("sources", mode="before")
     @classmethod
@@ -265,7 +279,15 @@ def load_settings(
     tree = deep_merge(packaged_defaults(), user)
     tree = deep_merge(tree, environment_overrides(env))
     tree = deep_merge(tree, overrides or {})
-    return validate(tree, user, path)
+    settings = validate(tree, user, path)
+    return settings.model_copy(update={"secrets": channel_secrets(settings.alerts, env)})
+
+
+def channel_secrets(alerts: AlertsConfig, env: Mapping[str, str]) -> dict[str, str]:
+    """The values of the variables the channels name (`url_env`, `secret_env`) that are set."""
+    names = {name for channel in alerts.channels
+             for name in (channel.url_env, channel.secret_env) if name}
+    return {name: env[name].strip() for name in sorted(names) if env.get(name, "").strip()}
 
 
 def validate(tree: dict[str, Any], user: Mapping[str, Any], path: Path | None) -> Settings:

@@ -1,19 +1,42 @@
-"""Terminal views of the collection side: crawl summaries and the sources table."""
+"""Every terminal view of the CLI: the tables and panels people read, and the JSON programs read.
+
+Collection (the crawl summary, the sources table, a backfill's progress bar), analysis (the
+calls table, one call side by side, `rashomon diff`), alerts (the outbox: channel names only,
+never a URL or a secret). Sentences are shortened only here, for the terminal (with the one
+`rashomon.text.shorten`); the JSON carries them whole.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any
 
+from rich.console import Group, RenderableType
 from rich.markup import escape
-from rich.table import Table
+from rich.panel import Panel
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.syntax import Syntax
+from rich.table import Column, Table
+from rich.text import Text
 
-from rashomon.models import CrawlOutcome, EntryPoint
+from rashomon.analysis.diff import TextComparison
+from rashomon.models import CallAnalysis, CrawlOutcome, EntryPoint, TopicFinding
 from rashomon.settings import Source
+from rashomon.store.outbox import FAILED, PENDING, SENT, Message
+from rashomon.text import shorten, utc_text
 
 Addresses = Mapping[str, Sequence[EntryPoint]]  # source id → its configured addresses' states
+OnEvent = Callable[[dict[str, Any]], None]  # takes one progress event of the crawl child
+YES, NO = "✓", "✗"
+SENTENCE_LIMIT = 160
+SENTENCES_SHOWN = 2
+STYLES = {PENDING: "yellow", SENT: "green", FAILED: "red"}
 
 
+# ---------------------------------------------------------------- collection
 def crawl_table(outcomes: Iterable[CrawlOutcome], addresses: Addresses | None = None) -> Table:
     """One row per source: what the crawl requested, got, stored and failed on, and each
     configured address that is failing (a source can answer while one of them fails)."""
@@ -70,4 +93,174 @@ def _failure(outcome: CrawlOutcome | None) -> str:
 
 
 def _when(stamp: datetime | None) -> str:
-    return stamp.strftime("%Y-%m-%d %H:%M UTC") if stamp else "-"
+    return utc_text(stamp) if stamp else "-"
+
+
+@contextmanager
+def backfill_progress(since: date, today: date) -> Iterator[OnEvent]:
+    """A progress bar from `today` back to `since`, fed by the crawl child's progress events."""
+    total = max((today - since).days, 1)
+    columns = (TextColumn("{task.description}"), BarColumn(),
+               TextColumn("{task.percentage:>3.0f}%"), TextColumn("{task.fields[detail]}"),
+               TimeElapsedColumn())
+    with Progress(*columns, transient=False) as progress:
+        task = progress.add_task(f"backfill to {since}", total=total, detail="")
+
+        def on_event(event: dict[str, Any]) -> None:
+            if event.get("event") != "progress":
+                return
+            oldest = event.get("oldest")
+            covered = (today - date.fromisoformat(oldest[:10])).days if oldest else 0
+            if event.get("done"):
+                covered = total  # the walk reached `since` (or the archive's end)
+            progress.update(task, completed=min(covered, total),
+                            detail=f"page {event.get('page')}, back to {(oldest or '?')[:10]}")
+
+        yield on_event
+
+
+# ---------------------------------------------------------------- analysis
+def dumps(value: Any) -> str:
+    """JSON on one line, non-ASCII text kept readable."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def json_panel(title: str, value: Any) -> Panel:
+    """A JSON document for people: indented, highlighted, in a titled frame (the demo)."""
+    body = json.dumps(value, ensure_ascii=False, indent=2)
+    return Panel(Syntax(body, "json", word_wrap=True), title=title)
+
+
+def call_json(analysis: CallAnalysis) -> dict[str, Any]:
+    """One call as a JSON object (`rashomon calls --json`)."""
+    call = analysis.call
+    return {
+        "id": call.id,
+        "occurred_at": call.occurred_at.isoformat(),
+        "date_only": call.date_only,
+        "type": call.type,
+        "participants": list(call.participants),
+        "initiator": call.initiator,
+        "sides": list(call.sides),
+        "documents": [doc.url for doc in call.documents],
+        "divergences": len(analysis.asymmetric),
+        "divergent": analysis.divergent,
+        "one_sided": analysis.one_sided,
+        "only_in": {side: list(analysis.only_in(side)) for side in call.sides},
+        "press": len(analysis.press),
+    }
+
+
+def calls_table(analyses: list[CallAnalysis]) -> Table:
+    """The `rashomon calls` table."""
+    table = Table(Column("call (date-leaders-type)", no_wrap=True), "UTC", "initiator",
+                  "sides", Column("divergences", justify="right"), "one-sided",
+                  title="Leader calls")
+    for analysis in analyses:
+        call = analysis.call
+        table.add_row(call.id, "—" if call.date_only else call.occurred_at.strftime("%H:%M"),
+                      call.initiator or "",
+                      ",".join(call.sides),
+                      str(len(analysis.asymmetric)), "yes" if analysis.one_sided else "")
+    return table
+
+
+def call_view(analysis: CallAnalysis) -> RenderableType:
+    """The `rashomon show` view: header, topics side by side, framing, documents and press."""
+    return Group(_header(analysis), _topics_table(analysis), *_framing(analysis),
+                 *_links(analysis))
+
+
+def _header(analysis: CallAnalysis) -> Text:
+    call = analysis.call
+    line = Text(f"{call.id}  ", style="bold")
+    when = f"{call.occurred_at:%Y-%m-%d}" if call.date_only else (
+        f"{call.occurred_at:%Y-%m-%d %H:%M} UTC")
+    line.append(f"{call.type} call, {' – '.join(call.participants)}, {when}")
+    if call.initiator:
+        line.append(f", initiated by {call.initiator}")
+    verdict = "ONE-SIDED" if analysis.one_sided else ("DIVERGENT" if analysis.divergent else "")
+    if verdict:
+        line.append(f"  {verdict}", style="bold red")
+    return line
+
+
+def _topics_table(analysis: CallAnalysis) -> Table:
+    sides = analysis.call.sides
+    table = Table("topic", *(Column(side, overflow="fold") for side in sides), title="Topics",
+                  show_lines=True)
+    for finding in analysis.topics:
+        label = finding.label + ("" if finding.watched else " (context)")
+        style = "red" if finding in analysis.asymmetric else None
+        table.add_row(Text(label, style=style or ""), *(_cell(finding, side) for side in sides))
+    return table
+
+
+def _cell(finding: TopicFinding, side: str) -> str:
+    sentences = finding.sentences(side)
+    if not sentences:
+        return NO
+    shown = [shorten(s, SENTENCE_LIMIT) for s in sentences[:SENTENCES_SHOWN]]
+    more = len(sentences) - len(shown)
+    return "\n".join([f"{YES} {shown[0]}", *shown[1:], *([f"(+{more} more)"] if more else [])])
+
+
+def _framing(analysis: CallAnalysis) -> list[Text]:
+    return [Text(f"Framing ({f.label}): {f.side_a} says {f.topic_a}, {f.side_b} says {f.topic_b}",
+                 style="yellow") for f in analysis.framing]
+
+
+def _links(analysis: CallAnalysis) -> list[Text]:
+    lines = [Text("Documents:", style="bold")]
+    lines += [Text(f"  [{d.side}] {d.kind}: {d.url}") for d in analysis.call.documents]
+    if analysis.press:
+        lines.append(Text("Press:", style="bold"))
+    for item in analysis.press:
+        mark = "  ⚑ discusses the discrepancy" if item.discusses_discrepancy else ""
+        lines.append(Text(f"  {item.published_at:%Y-%m-%d} {item.title} — {item.url}{mark}"))
+    return lines
+
+
+def diff_view(comparison: TextComparison) -> RenderableType:
+    """`rashomon diff` for people: per topic ✓/✗ for A and B with the evidence."""
+    table = Table("topic", f"A ({comparison.languages[0]})", f"B ({comparison.languages[1]})",
+                  title="Divergent" if comparison.divergent else "Not divergent",
+                  show_lines=True)
+    for finding in comparison.topics:
+        table.add_row(finding.label, _cell(finding, "a"), _cell(finding, "b"))
+    framing = [Text(f"Framing ({f.label}): {f.side_a.upper()} says {f.topic_a}, "
+                    f"{f.side_b.upper()} says {f.topic_b}", style="yellow")
+               for f in comparison.framing]
+    return Group(table, *framing)
+
+
+# ---------------------------------------------------------------- alerts
+def outbox_table(messages: list[Message], counts: Mapping[str, int]) -> Table:
+    summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in (PENDING, SENT, FAILED))
+    table = Table(title=f"Alert outbox: {summary}", title_justify="left")
+    for column in ("id", "status", "type", "channel", "subject", "tries", "when", "reason"):
+        table.add_column(column, overflow="fold")
+    for message in messages:
+        table.add_row(*_row(message))
+    return table
+
+
+def _row(message: Message) -> tuple[str, ...]:
+    status = f"[{STYLES[message.status]}]{message.status}[/]"
+    cells = (message.type, message.channel, shorten(message.subject, 40),
+             str(message.attempts), _message_when(message), _reason(message))
+    return (str(message.id), status, *(escape(cell) for cell in cells))
+
+
+def _message_when(message: Message) -> str:
+    if message.status == SENT and message.sent_at is not None:
+        return f"sent {utc_text(message.sent_at)}"
+    if message.status == PENDING:
+        return f"due {utc_text(message.next_attempt_at)}"
+    return f"created {utc_text(message.created_at)}"
+
+
+def _reason(message: Message) -> str:
+    if message.status == SENT:
+        return "" if message.http_status is None else f"HTTP {message.http_status}"
+    return message.last_error or ""

@@ -1,4 +1,5 @@
-"""Shared fixtures: a real store per test, and the settings of the packaged defaults."""
+"""Shared fixtures: a real store per test (on every backend for the store's contract), and the
+analysis built on it as the composition root builds it."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from rashomon.analysis.service import CallService
+from rashomon.app import Rashomon
 from rashomon.demo.receiver import Receiver
 from rashomon.demo.server import SampleSite
 from rashomon.models import Document
+from rashomon.settings import Settings
 from rashomon.store import Store, create_store_engine
-from rashomon.store.migrations import register_tables
 from rashomon.store.schema import metadata
 from tests.sites import start_site
 
@@ -38,7 +41,6 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]
 def _empty(url: str) -> None:
     """Start from an empty scratch database: drop every table Rashomon defines."""
     engine = create_store_engine(url)
-    register_tables()
     metadata.drop_all(engine)
     engine.dispose()
 
@@ -76,3 +78,8 @@ def make_document(**fields: object) -> Document:
     }
     values.update(fields)
     return Document(**values)  # type: ignore[arg-type]
+
+
+def call_service(store: Store, settings: Settings) -> CallService:
+    """The analysis over `store`, built by the composition root from `settings`."""
+    return Rashomon(settings, store=store).calls

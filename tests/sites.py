@@ -1,4 +1,5 @@
-"""Helpers for crawl tests: the sample site (plus broken fixtures) and settings pointing at it."""
+"""Helpers for crawl tests: the sample site (plus broken fixtures), settings pointing at it,
+and one crawl run as the composition root builds it."""
 
 from __future__ import annotations
 
@@ -6,10 +7,14 @@ import base64
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
+from rashomon.app import Rashomon
 from rashomon.demo.sample import OFFICIAL_SOURCES, sample_config
 from rashomon.demo.server import SITE_ROOT, SampleSite
+from rashomon.models import CrawlOutcome
 from rashomon.settings import Settings, load_settings
+from rashomon.store import Store
 
 BROKEN_ROOT = Path(__file__).parent / "fixtures" / "broken"
 
@@ -48,3 +53,9 @@ def webhook(url: str, extra: str = "") -> str:
     """TOML for a signed webhook channel named "hook" posting to `url`."""
     return (f'[[alerts.channels]]\nname = "hook"\nkind = "webhook"\nurl = "{url}"\n'
             f'secret_env = "RASHOMON_TEST_SECRET"\n{extra}')
+
+
+def run_crawl(settings: Settings, store: Store, source_ids: list[str],
+              **options: Any) -> list[CrawlOutcome]:
+    """One crawl of `source_ids` into `store` (options as `CrawlRunner.run` takes them)."""
+    return Rashomon(settings, store=store).crawler.run(source_ids, **options)

@@ -11,7 +11,7 @@ from alerts.config import ChannelConfig
 from alerts.message import build_alert
 from rashomon.errors import ConfigError
 from rashomon.settings import load_settings
-from tests.test_alerts_support import analysis, one_sided, settings, webhook
+from tests.test_alerts_support import T0, analysis, one_sided, settings, webhook
 
 
 def load(tmp_path: Path, text: str):
@@ -63,12 +63,12 @@ def test_duplicate_names_are_refused(tmp_path: Path) -> None:
 def test_a_missing_secret_names_its_variable_not_a_value() -> None:
     config = settings({"name": "desk", "kind": "slack", "url_env": "DESK_SLACK_URL"})
     with pytest.raises(ConfigError, match="environment variable DESK_SLACK_URL is not set"):
-        build_channels(ChannelContext(config.alerts, env={}))
+        build_channels(ChannelContext(config.alerts, secrets=config.secrets))
 
 
 def test_filters_by_side_topic_and_type() -> None:
-    alert = build_alert(analysis(), None)
-    lonely = build_alert(one_sided(), None)
+    alert = build_alert(analysis(), None, now=T0)
+    lonely = build_alert(one_sided(), None, now=T0)
     assert alert is not None and lonely is not None
     cases = {
         "all": ({}, True, True),
@@ -80,7 +80,7 @@ def test_filters_by_side_topic_and_type() -> None:
     }
     config = settings(*({"name": name, "kind": "stdout", **f} for name, (f, _, _) in
                         cases.items()))
-    channels = build_channels(ChannelContext(config.alerts, env={}))
+    channels = build_channels(ChannelContext(config.alerts, secrets=config.secrets))
     for name, (_, diverging, one) in cases.items():
         assert channels[name].accepts(alert) == diverging, name
         assert channels[name].accepts(lonely) == one, name
@@ -88,7 +88,8 @@ def test_filters_by_side_topic_and_type() -> None:
 
 def test_who_receives_source_health() -> None:
     def receivers(*channels: dict) -> list[str]:
-        built = build_channels(ChannelContext(settings(*channels).alerts, env={}))
+        config = settings(*channels)
+        built = build_channels(ChannelContext(config.alerts, secrets=config.secrets))
         return [name for name, channel in built.items() if channel.receives_health]
 
     assert receivers(webhook("http://a/h", "a"), webhook("http://b/h", "b")) == ["a", "b"]

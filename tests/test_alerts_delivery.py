@@ -13,9 +13,9 @@ import pytest
 
 from alerts.config import RetryPolicy
 from alerts.delivery import backoff
-from alerts.outbox import FAILED, PENDING, SENT
 from rashomon.demo.receiver import Receiver, Reply
 from rashomon.store import Store
+from rashomon.store.outbox import FAILED, PENDING, SENT
 from tests.test_alerts_support import (
     CN_URL,
     FakeClock,

@@ -18,7 +18,7 @@ BROKEN = {"error": "no feed or listing answered"}
 
 def record(store: Store, clock: FakeClock, **fields: object) -> None:
     clock.advance(minutes=10)
-    store.record_crawl(crawl("kremlin_en", clock.now, **fields), run_id="test")  # type: ignore[arg-type]
+    store.crawls.record(crawl("kremlin_en", clock.now, **fields), run_id="test")  # type: ignore[arg-type]
 
 
 def health_alerts(receiver: Receiver) -> list[dict]:
@@ -86,7 +86,7 @@ def test_nothing_new_is_not_a_bad_crawl() -> None:
 
 def test_silence_raises_one_alert_and_a_new_document_one_recovery(store: Store) -> None:
     clock = FakeClock(T0)
-    store.save_document(make_document(published_at=T0))
+    store.documents.save(make_document(published_at=T0))
     record(store, clock)
     with service(store, settings(), clock) as alerts:
         clock.advance(hours=95)
@@ -95,7 +95,7 @@ def test_silence_raises_one_alert_and_a_new_document_one_recovery(store: Store) 
         assert alerts.check_health(["kremlin_en"]) == 1
         clock.advance(hours=20)
         assert alerts.check_health(["kremlin_en"]) == 0
-        store.save_document(make_document(url="http://en.kremlin.ru/new",
+        store.documents.save(make_document(url="http://en.kremlin.ru/new",
                                           published_at=clock.now - timedelta(hours=1)))
         assert alerts.check_health(["kremlin_en"]) == 1
         messages = alerts.outbox.messages()
@@ -111,7 +111,7 @@ def test_a_source_without_silence_hours_is_never_silent(store: Store) -> None:
     config = settings()
     quiet = [s.id for s in config.sources.values() if s.silence_hours == 0]
     assert quiet, "the packaged sources have one without a silence period"
-    store.record_crawl(crawl(quiet[0], T0), run_id="test")
+    store.crawls.record(crawl(quiet[0], T0), run_id="test")
     clock.advance(hours=10_000)
     with service(store, config, clock) as alerts:
         assert alerts.check_health([quiet[0]]) == 0
@@ -135,7 +135,7 @@ TRANSCRIPTS = "http://en.kremlin.ru/events/president/transcripts/feed"
 def answer(store: Store, clock: FakeClock, status: str, url: str = TRANSCRIPTS) -> None:
     """A good crawl of kremlin_en in which one configured address answered `status`."""
     record(store, clock)
-    store.record_entry_point("kremlin_en", url, status, status.startswith("HTTP 2"), clock.now)
+    store.entry_points.record("kremlin_en", url, status, status.startswith("HTTP 2"), clock.now)
 
 
 def test_an_address_that_keeps_failing_raises_one_alert_though_the_crawls_are_good(
@@ -147,7 +147,7 @@ def test_an_address_that_keeps_failing_raises_one_alert_though_the_crawls_are_go
         for _ in range(2):
             answer(store, clock, "HTTP 404")
             assert alerts.check_health(["kremlin_en"]) == 0
-        first_failure = store.entry_points("kremlin_en")[0].failing_since
+        first_failure = store.entry_points.states("kremlin_en")[0].failing_since
         answer(store, clock, "HTTP 404")
         assert alerts.check_health(["kremlin_en"]) == 1
         answer(store, clock, "HTTP 404")

@@ -34,7 +34,7 @@ def oversized() -> Alert:
     press = tuple(PressItem("Press " * 50, f"https://press.example/{n}", "feed", T0, n % 2 == 0)
                   for n in range(20))
     found = analysis(documents=docs, topics=topics, framing=framing, press=press)
-    alert = build_alert(found, None, leaders={"putin": "P" * 100, "xi": "X" * 100})
+    alert = build_alert(found, None, leaders={"putin": "P" * 100, "xi": "X" * 100}, now=T0)
     assert alert is not None
     return alert
 
@@ -86,7 +86,7 @@ def test_text_is_escaped_for_mrkdwn() -> None:
 
 
 def test_a_small_alert_is_one_header_and_a_section_per_part() -> None:
-    alert = build_alert(analysis(), None)
+    alert = build_alert(analysis(), None, now=T0)
     assert alert is not None
     payload = message(alert)
     assert [b["type"] for b in payload["blocks"]] == ["header"] + ["section"] * 4

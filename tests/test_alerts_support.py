@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from alerts.service import AlertService
+from rashomon.app import Rashomon
 from rashomon.clock import utcnow
 from rashomon.models import (
     Call,
@@ -24,7 +25,7 @@ from rashomon.models import (
     PressItem,
     TopicFinding,
 )
-from rashomon.settings import Settings, load_settings
+from rashomon.settings import Settings, channel_secrets, load_settings
 from rashomon.store import Store
 
 T0 = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
@@ -119,12 +120,15 @@ def webhook(url: str, name: str = "hook", **extra: Any) -> dict[str, Any]:
 def service(store: Store, config: Settings, clock: FakeClock | None = None,
             env: Mapping[str, str] | None = None, real_time: bool = False,
             **options: Any) -> AlertService:
-    """A service on a fake clock (no real sleeping) with no jitter, unless told otherwise."""
+    """A service on a fake clock (no real sleeping) with no jitter, unless told otherwise,
+    built by the composition root; `env` is the environment the settings read secrets from."""
     fake = clock or FakeClock()
     timing = {"clock": utcnow, "sleep": time.sleep} if real_time else {
         "clock": fake, "sleep": fake.sleep}
     options.setdefault("random", lambda: 0.0)
-    return AlertService.from_settings(store, config, env=env or {}, **timing, **options)
+    if env is not None:
+        config = config.model_copy(update={"secrets": channel_secrets(config.alerts, env)})
+    return Rashomon(config, store=store, **timing, **options).alerts
 
 
 def crawl(source_id: str, finished: datetime, *, error: str | None = None,

@@ -105,7 +105,7 @@ def test_webhook_id_is_the_idempotency_key_on_every_attempt(store: Store,
     first, second = receiver.wait_for(2)
     assert first.headers["webhook-id"] == second.headers["webhook-id"]
     assert first.body == second.body
-    fingerprint = alerts.outbox.state("2026-01-10-putin-xi-phone", "hook").fingerprint
+    fingerprint = alerts.outbox.state("2026-01-10-putin-xi-phone", "hook")["fingerprint"]
     assert first.headers["webhook-id"] == idempotency_key("2026-01-10-putin-xi-phone", "hook",
                                                           fingerprint)
 

@@ -1,4 +1,5 @@
-"""The analysis of one stored call: topics with evidence, framing, press, one-sided."""
+"""The analysis of one stored call (`CallService`): topics with evidence, framing, press,
+one-sided."""
 
 from __future__ import annotations
 
@@ -6,12 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from rashomon.analysis.pipeline import analyse_call, update_calls
 from rashomon.errors import AnalysisError
 from rashomon.models import CallAnalysis, Document
-from rashomon.settings import load_settings
+from rashomon.settings import Settings, load_settings
 from rashomon.store import Store
-from tests.conftest import make_document
+from tests.conftest import call_service, make_document
 
 SETTINGS = load_settings(env={})
 T0 = datetime(2024, 2, 8, 15, 0, tzinfo=UTC)
@@ -44,11 +44,20 @@ def press(hours: float, title: str, text: str, url: str = "https://example.org/p
                          published_at=T0 + timedelta(hours=hours))
 
 
+def update_calls(store: Store, settings: Settings, now: datetime) -> list[str]:
+    return call_service(store, settings).update(now)
+
+
+def analyse_call(store: Store, settings: Settings, call_id: str, now: datetime
+                 ) -> CallAnalysis:
+    return call_service(store, settings).analyse(call_id, now)
+
+
 def analysed(
     store: Store, *docs: Document, now: datetime = T0 + timedelta(hours=3)
 ) -> CallAnalysis:
     for doc in docs:
-        store.save_document(doc)
+        store.documents.save(doc)
     update_calls(store, SETTINGS, now)
     return analyse_call(store, SETTINGS, CALL, now)
 
@@ -100,7 +109,7 @@ def test_one_sided_needs_a_side_that_publishes(store: Store) -> None:
                            external_id="68340", published_at=T0,
                            title="Telephone conversation with President of France Emmanuel Macron",
                            paragraphs=("Vladimir Putin had a telephone conversation.",))
-    store.save_document(macron)
+    store.documents.save(macron)
     later = T0 + timedelta(days=3)
     assert update_calls(store, SETTINGS, later) == ["2024-02-08-macron-putin-phone"]
     analysis = analyse_call(store, SETTINGS, "2024-02-08-macron-putin-phone", later)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from rashomon.analysis.language import detect_language
-from rashomon.analysis.sentences import shorten, split_sentences
+from rashomon.analysis.sentences import split_sentences
 from rashomon.analysis.terms import compile_names, compile_terms, normalise
+from rashomon.text import shorten
 
 
 @pytest.mark.parametrize(

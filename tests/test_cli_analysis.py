@@ -74,10 +74,10 @@ def seeded_store(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     store = Store.open(url)
     now = datetime.now(UTC)
-    store.save_document(make_document(published_at=now - timedelta(hours=2), paragraphs=(
+    store.documents.save(make_document(published_at=now - timedelta(hours=2), paragraphs=(
         "Vladimir Putin had a telephone conversation with President of China Xi Jinping.",
         "They agreed to develop military and military-technical ties.")))
-    store.save_document(make_document(
+    store.documents.save(make_document(
         source_id="press_bbc_world", side="press", kind="press", url="https://bbc.example/1",
         external_id=None, title="Putin and Xi speak", published_at=now - timedelta(hours=1),
         paragraphs=("The Chinese readout of the call between Putin and Xi Jinping did not "

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from rashomon.crawl import run_crawl
 from rashomon.demo.server import Reply
 from rashomon.store import Store
-from tests.sites import broken_source, extending, site_settings, start_site
+from tests.sites import broken_source, extending, run_crawl, site_settings, start_site
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +32,7 @@ def test_broken_kremlin_feed_falls_back_to_listing_and_counts_failures(tmp_path:
     assert outcome.parse_failures == 2  # the truncated feed and the maintenance page
     assert any(url.endswith("/news/feed") for url in outcome.failed_urls)
     assert any(url.endswith("/news/99001") for url in outcome.failed_urls)
-    assert list(store.documents()) == []
+    assert list(store.documents.latest()) == []
     assert not outcome.ok and outcome.error is None  # it ran; it failed to parse
 
 
@@ -48,7 +47,7 @@ def test_broken_press_feed_is_a_counted_failure(tmp_path: Path, source_id: str) 
     assert broken.parse_failures == 1 and broken.items_stored == 0
     assert broken.failed_urls[0].endswith("/feed.xml")
     assert healthy.ok and healthy.items_stored > 0  # one bad feed does not stop the others
-    assert not any(d.source_id == source_id for d in store.documents())
+    assert not any(d.source_id == source_id for d in store.documents.latest())
 
 
 def test_mfa_page_matching_no_template_is_a_counted_failure(tmp_path: Path) -> None:
@@ -91,7 +90,7 @@ def test_a_hung_crawl_is_killed_at_its_hard_timeout(tmp_path: Path) -> None:
         [outcome] = run_crawl(settings, store, ["press_demo"], timeout=5)
     assert time.monotonic() - started < 15
     assert outcome.error is not None and "timed out after 5 s" in outcome.error
-    assert store.crawls(source_id="press_demo")[0].error == outcome.error
+    assert store.crawls.outcomes(source_id="press_demo")[0].error == outcome.error
 
 
 def test_backfill_pages_back_and_resumes(tmp_path: Path) -> None:
@@ -103,11 +102,11 @@ def test_backfill_pages_back_and_resumes(tmp_path: Path) -> None:
                               since=date(2019, 1, 1), on_event=events.append)
         pages = [e["page"] for e in events if e.get("event") == "progress"]
         assert outcome.ok and pages == [1, 2]
-        assert "62183" in {d.external_id for d in store.documents()}  # only on feed page 2
-        assert store.cursor("kremlin_en", "backfill") is None  # done: nothing to resume
+        assert "62183" in {d.external_id for d in store.documents.latest()}  # only on feed page 2
+        assert store.cursors.get("kremlin_en", "backfill") is None  # done: nothing to resume
 
         page_two = site.base_url("kremlin_en") + "/events/president/news/feed/page/2"
-        store.save_cursor("kremlin_en", "backfill", page_two, "2019-01-01")
+        store.cursors.save("kremlin_en", "backfill", page_two, "2019-01-01")
         site.clear_log()
         run_crawl(settings, store, ["kremlin_en"], mode="backfill", since=date(2019, 1, 1))
         first = next(r.path for r in site.requests if "/feed" in r.path)
@@ -120,7 +119,7 @@ def test_backfill_stops_at_since(tmp_path: Path) -> None:
         store = Store.open(settings.store.url)
         run_crawl(settings, store, ["kremlin_en"], mode="backfill", since=date(2022, 6, 1))
         paths = [r.path for r in site.requests]
-        stored = {d.external_id for d in store.documents()}
+        stored = {d.external_id for d in store.documents.latest()}
     assert not any(path.endswith("/page/2") for path in paths)
     assert "67851" not in stored  # published 2022-02-25, before `since`
     assert "68656" in stored
@@ -155,7 +154,7 @@ def test_mfa_backfill_walks_listing_pages_until_since(tmp_path: Path) -> None:
             events: list[dict[str, object]] = []
             run_crawl(settings, store, ["mfa_en"], mode="backfill", since=since,
                       on_event=events.append)
-            years = {d.published_at.year for d in store.documents()}
+            years = {d.published_at.year for d in store.documents.latest()}
             walks[since.year] = ([(e["page"], e["done"]) for e in events], years)
     assert walks[2022] == ([(1, False), (2, True)], {2022, 2024})  # to the archive's end
     assert walks[2023] == ([(1, True)], {2024})  # page 1 already reaches 2022: stop there
@@ -180,4 +179,4 @@ def test_a_crawl_cancelled_by_shutdown_is_not_held_against_the_source(tmp_path: 
         [outcome] = run_crawl(settings, store, ["press_demo"], cancel=cancel)
     assert time.monotonic() - started < 10
     assert outcome.error == "crawl cancelled (shutting down)"
-    assert store.crawls(source_id="press_demo") == []  # no failure on the source's record
+    assert store.crawls.outcomes(source_id="press_demo") == []  # no failure on the source's record

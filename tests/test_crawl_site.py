@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from rashomon.crawl import run_crawl
 from rashomon.demo.server import Headers, Reply
 from rashomon.models import CrawlOutcome, Document
 from rashomon.store import Store
-from tests.sites import site_settings, start_site
+from tests.sites import run_crawl, site_settings, start_site
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +32,7 @@ class Crawled:
         self.first_log = list(self.site.requests)
 
     def documents(self, source_id: str) -> list[Document]:
-        return list(self.store.documents(source_id=source_id))
+        return list(self.store.documents.latest(source_id=source_id))
 
     def by_id(self, source_id: str, external_id: str) -> Document:
         return next(d for d in self.documents(source_id) if d.external_id == external_id)
@@ -54,7 +53,7 @@ def test_every_source_crawls_cleanly(crawled: Crawled) -> None:
 
 
 def test_both_sides_and_press_land_in_the_store(crawled: Crawled) -> None:
-    sides = {d.side for d in crawled.store.documents()}
+    sides = {d.side for d in crawled.store.documents.latest()}
     assert sides == {"RU", "CN", "press"}
     assert {d.kind for d in crawled.documents("press_demo")} == {"press"}
 
@@ -148,7 +147,7 @@ def test_edited_readout_is_kept_as_a_new_version(tmp_path: Path) -> None:
                  {"Content-Type": "application/atom+xml"})
         run_crawl(settings, store, ["kremlin_en"])
         url = site.base_url("kremlin_en") + "/events/president/news/68656"
-        versions = store.versions(url)
+        versions = store.documents.versions(url)
     assert [v.version for v in versions] == [1, 2]
 
 
@@ -166,7 +165,7 @@ def test_kremlin_article_pages_when_the_feed_is_down(tmp_path: Path) -> None:
     assert "/kremlin_en/events/president/news" in paths  # the listing
     assert "/kremlin_en/events/president/news/68656" in paths  # the article page itself
     assert outcome.parse_failures == 0 and outcome.error is None
-    doc = next(d for d in store.documents() if d.external_id == "68656")
+    doc = next(d for d in store.documents.latest() if d.external_id == "68656")
     assert doc.published_at == datetime(2022, 6, 15, 11, 40, tzinfo=UTC)  # 14:40 Moscow
     assert doc.title == "Telephone conversation with President of China Xi Jinping"
     assert doc.summary and doc.paragraphs[0] == doc.summary  # the lead opens the text

@@ -15,12 +15,10 @@ import pytest
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from alerts.service import AlertService
-from rashomon.daemon import Daemon, Pipeline
+from rashomon.app import Rashomon
 from rashomon.demo.receiver import Receiver
 from rashomon.demo.server import Reply, SampleSite
 from rashomon.store import Store
-from rashomon.store.lock import StoreLock
 from tests.sites import ENV, site_settings, webhook
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -29,9 +27,8 @@ NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 def test_schedule_runs_a_first_cycle_then_each_source_on_its_interval(
         site: SampleSite, tmp_path: Path) -> None:
     settings, _ = site_settings(site, tmp_path, sources=["kremlin_en", "mfa_en"], press=[])
-    store = Store.open(settings.store.url)
-    with AlertService.from_settings(store, settings, env={}) as alerts:
-        daemon = Daemon(Pipeline(settings, store, alerts), StoreLock(store))
+    with Rashomon(settings) as rashomon:
+        daemon = rashomon.daemon()
         daemon.schedule(NOW)
         daemon.scheduler.start(paused=True)  # adds the jobs with their defaults, runs nothing
         jobs = {job.id: job for job in daemon.scheduler.get_jobs()}
@@ -95,10 +92,10 @@ def test_a_hung_crawl_is_killed_and_the_next_cycle_runs(
     started = time.monotonic()
     hung = subprocess.run(command, env=ENV, capture_output=True, text=True, timeout=120)
     assert hung.returncode == 1 and time.monotonic() - started < 60
-    assert "timed out after 4 s" in (store.crawls(source_id="mfa_en")[0].error or "")
+    assert "timed out after 4 s" in (store.crawls.outcomes(source_id="mfa_en")[0].error or "")
     again = subprocess.run(command, env=ENV, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0, again.stderr
-    assert store.crawls(source_id="mfa_en")[0].ok
+    assert store.crawls.outcomes(source_id="mfa_en")[0].ok
 
 
 def listening_sockets(pid: int) -> set[int]:

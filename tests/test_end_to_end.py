@@ -17,9 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
-from alerts.outbox import outbox_table
 from rashomon.demo.receiver import Received, Receiver
 from rashomon.demo.receiver import Reply as Answer
 from rashomon.demo.server import SITE_ROOT, Reply, SampleSite
@@ -146,8 +144,7 @@ def test_a_failing_channel_makes_run_once_exit_non_zero(
 
 
 def _outbox_rows(store: Store) -> int:
-    with store.engine.connect() as conn:
-        return len(conn.execute(select(outbox_table.c.id)).all())
+    return sum(store.outbox.counts().values())
 
 
 def _wait_until(condition: Any, timeout: float) -> None:

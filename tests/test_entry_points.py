@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from alerts.service import AlertService
+from rashomon.app import Rashomon
 from rashomon.demo.server import Reply
 from rashomon.settings import load_settings
 from rashomon.store import Store
@@ -45,12 +45,12 @@ def test_failing_addresses_are_shown_and_alerted(tmp_path: Path) -> None:
         listed = cli(config, "sources")
         settings = load_settings(config, env={})
         store = Store.open(settings.store.url)
-        states = {state.url.removeprefix(origin): state for state in store.entry_points()}
-        with AlertService.from_settings(store, settings, env={}, stream=io.StringIO()) as alerts:
+        states = {state.url.removeprefix(origin): state for state in store.entry_points.states()}
+        with Rashomon(settings, store=store, stream=io.StringIO()).alerts as alerts:
             raised = alerts.check_health(["kremlin_en", "xinhua_en"])
             headlines = [message.headline for message in alerts.outbox.messages()]
         cli(config, "crawl")  # the addresses answer again (the failing fallback is asked again)
-        with AlertService.from_settings(store, settings, env={}, stream=io.StringIO()) as alerts:
+        with Rashomon(settings, store=store, stream=io.StringIO()).alerts as alerts:
             recovered = alerts.check_health(["kremlin_en", "xinhua_en"])
     assert [run.returncode for run in crawls] == [0, 0, 0]  # every crawl of both sources is ok
     for path in FAILING:

@@ -11,11 +11,11 @@ import pytest
 
 from rashomon.analysis.evaluation import ORDERS, MatcherCase, matcher_cases, run_matcher_case
 from rashomon.analysis.matcher import compatible, unique_id
-from rashomon.analysis.pipeline import analyse_call, list_calls, update_calls
-from rashomon.settings import load_settings
+from rashomon.analysis.service import PROGRESS
+from rashomon.models import CallAnalysis
+from rashomon.settings import Settings, load_settings
 from rashomon.store import Store
-from rashomon.store.calls import CallRepository
-from tests.conftest import make_document
+from tests.conftest import call_service, make_document
 
 DATA = Path(__file__).parent / "data"
 SETTINGS = load_settings(env={})
@@ -32,7 +32,7 @@ XINHUA = {
 @pytest.mark.parametrize("order", ORDERS)
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
 def test_matcher_case(case: MatcherCase, order: str, store: Store) -> None:
-    assert run_matcher_case(case, SETTINGS, store, order) == []
+    assert run_matcher_case(case, call_service(store, SETTINGS), order) == []
 
 
 def test_the_table_covers_what_the_matcher_must_get_right() -> None:
@@ -42,21 +42,21 @@ def test_the_table_covers_what_the_matcher_must_get_right() -> None:
 
 
 def test_update_calls_reports_new_and_changed_calls_once(store: Store) -> None:
-    store.save_document(make_document())
+    store.documents.save(make_document())
     assert update_calls(store, SETTINGS, T0) == ["2022-06-15-putin-xi-phone"]
     assert update_calls(store, SETTINGS, T0) == []
-    store.save_document(make_document(**XINHUA))
+    store.documents.save(make_document(**XINHUA))
     assert update_calls(store, SETTINGS, T0 + timedelta(hours=6)) == ["2022-06-15-putin-xi-phone"]
     [analysis] = list_calls(store, SETTINGS, T0 + timedelta(hours=6))
     assert analysis.call.sides == ("CN", "RU")
 
 
 def test_a_new_version_updates_the_call_without_duplicating_it(store: Store) -> None:
-    store.save_document(make_document())
+    store.documents.save(make_document())
     update_calls(store, SETTINGS, T0)
     revised = make_document(paragraphs=("Vladimir Putin had a telephone conversation with Xi "
                                         "Jinping. They discussed Taiwan.",))
-    assert store.save_document(revised) == "version"
+    assert store.documents.save(revised) == "version"
     assert update_calls(store, SETTINGS, T0) == ["2022-06-15-putin-xi-phone"]
     analysis = analyse_call(store, SETTINGS, "2022-06-15-putin-xi-phone", T0)
     assert len(analysis.call.documents) == 1
@@ -64,19 +64,19 @@ def test_a_new_version_updates_the_call_without_duplicating_it(store: Store) -> 
 
 
 def test_high_water_mark_skips_processed_documents(store: Store) -> None:
-    store.save_document(make_document())
+    store.documents.save(make_document())
     update_calls(store, SETTINGS, T0)
-    with CallRepository.begin(store.engine) as calls:
-        mark = calls.high_water()
-        calls.set_high_water(0)  # as if the run had been interrupted before saving the mark
+    service = call_service(store, SETTINGS)
+    mark = service.high_water()
+    store.cursors.save(*PROGRESS, "0")  # as if the run had been interrupted before saving it
     assert mark >= 1
     assert update_calls(store, SETTINGS, T0) == []  # re-processing is a no-op
-    with CallRepository.begin(store.engine) as calls:
-        assert calls.high_water() == mark and len(calls.all()) == 1
+    with store.calls.begin() as calls:
+        assert service.high_water() == mark and len(calls.all()) == 1
 
 
 def test_one_sided_after_the_grace_period_on_the_injected_clock(store: Store) -> None:
-    store.save_document(make_document())
+    store.documents.save(make_document())
     update_calls(store, SETTINGS, T0)
     call_id = "2022-06-15-putin-xi-phone"
     assert not analyse_call(store, SETTINGS, call_id, T0 + timedelta(hours=23)).one_sided
@@ -89,16 +89,28 @@ def test_one_sided_after_the_grace_period_on_the_injected_clock(store: Store) ->
 
 def test_the_grace_period_is_configurable(store: Store) -> None:
     settings = load_settings(env={}, overrides={"analysis": {"one_sided_after_hours": 2}})
-    store.save_document(make_document())
+    store.documents.save(make_document())
     update_calls(store, settings, T0)
     assert update_calls(store, settings, T0 + timedelta(hours=3)) == ["2022-06-15-putin-xi-phone"]
 
 
 def test_match_window_is_configurable(store: Store) -> None:
     narrow = load_settings(env={}, overrides={"analysis": {"match_window_hours": 2}})
-    store.save_document(make_document())
-    store.save_document(make_document(**XINHUA))
+    store.documents.save(make_document())
+    store.documents.save(make_document(**XINHUA))
     assert len(update_calls(store, narrow, T0)) == 2
+
+
+def update_calls(store: Store, settings: Settings, now: datetime) -> list[str]:
+    return call_service(store, settings).update(now)
+
+
+def analyse_call(store: Store, settings: Settings, call_id: str, now: datetime) -> CallAnalysis:
+    return call_service(store, settings).analyse(call_id, now)
+
+
+def list_calls(store: Store, settings: Settings, now: datetime) -> list[CallAnalysis]:
+    return call_service(store, settings).all(now)
 
 
 def test_types_and_ids() -> None:
@@ -109,8 +121,8 @@ def test_types_and_ids() -> None:
 
 
 def test_second_call_same_day_gets_a_numbered_id(store: Store) -> None:
-    store.save_document(make_document())
-    store.save_document(make_document(url="http://en.kremlin.ru/events/president/news/68660",
+    store.documents.save(make_document())
+    store.documents.save(make_document(url="http://en.kremlin.ru/events/president/news/68660",
                                       external_id="68660",
                                       published_at=T0 + timedelta(hours=6)))
     assert update_calls(store, SETTINGS, T0 + timedelta(hours=7)) == [
@@ -118,12 +130,12 @@ def test_second_call_same_day_gets_a_numbered_id(store: Store) -> None:
 
 
 def test_documents_keep_their_latest_version_id(store: Store) -> None:
-    store.save_document(make_document())
+    store.documents.save(make_document())
     update_calls(store, SETTINGS, T0)
-    store.save_document(replace(make_document(), title="Telephone conversation with Xi Jinping"))
+    store.documents.save(replace(make_document(), title="Telephone conversation with Xi Jinping"))
     update_calls(store, SETTINGS, T0)
-    [latest] = store.versions(make_document().url)[-1:]
-    with CallRepository.begin(store.engine) as calls:
+    [latest] = store.documents.versions(make_document().url)[-1:]
+    with store.calls.begin() as calls:
         [link] = calls.links("2022-06-15-putin-xi-phone")
     assert link.document_id == latest.id
 
@@ -135,12 +147,12 @@ def test_a_timed_account_gives_a_date_only_call_its_time(store: Store) -> None:
                           published_at=datetime(2021, 2, 15, 16, 0, tzinfo=UTC),
                           paragraphs=("国家主席习近平同俄罗斯总统普京通电话。",))
     kremlin = make_document(published_at=datetime(2021, 2, 16, 12, 0, tzinfo=UTC))
-    store.save_document(china)
+    store.documents.save(china)
     now = datetime(2021, 2, 20, tzinfo=UTC)
     [call_id] = update_calls(store, SETTINGS, now)
     first = analyse_call(store, SETTINGS, call_id, now).call
     assert call_id.startswith("2021-02-16-") and first.date_only
-    store.save_document(kremlin)
+    store.documents.save(kremlin)
     update_calls(store, SETTINGS, now)
     joined = analyse_call(store, SETTINGS, call_id, now).call
     assert not joined.date_only and joined.occurred_at == kremlin.published_at

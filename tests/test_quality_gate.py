@@ -18,6 +18,7 @@ from rashomon.analysis.evaluation import (
 )
 from rashomon.settings import load_settings
 from rashomon.store import Store
+from tests.conftest import call_service
 
 DATA = Path(__file__).parent / "data"
 FLOORS = json.loads((DATA / "quality_floors.json").read_text())
@@ -50,7 +51,7 @@ def test_matcher_accuracy(tmp_path: Path) -> None:
     failures = []
     for number, (case, order) in enumerate(runs):
         store = Store.open(f"sqlite:///{tmp_path / f'gate-{number}.db'}")
-        problems = run_matcher_case(case, SETTINGS, store, order)
+        problems = run_matcher_case(case, call_service(store, SETTINGS), order)
         store.close()
         failures += [f"{case.id} [{order}]: {problem}" for problem in problems]
     failed_runs = len({line.split(":")[0] for line in failures})

@@ -34,11 +34,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from parsel import Selector
 
-from rashomon.crawl import run_crawl
 from rashomon.demo.server import Reply, SampleSite
 from rashomon.models import Document
 from rashomon.store import Store
-from tests.sites import site_settings
+from tests.sites import run_crawl, site_settings
 
 pytestmark = pytest.mark.slow
 
@@ -203,7 +202,7 @@ class RealCrawl:
         """The stored documents of a source by their path below the source's prefix."""
         prefix = self.site.base_url(source_id)
         return {doc.url.removeprefix(prefix): doc
-                for doc in self.store.documents(source_id=source_id)}
+                for doc in self.store.documents.latest(source_id=source_id)}
 
     def requested(self, source_id: str) -> list[str]:
         """The article paths a source requested (its own listing and robots.txt excluded)."""
@@ -297,7 +296,7 @@ def test_the_ministrys_not_found_page_is_no_article(crawled: RealCrawl) -> None:
     assert not any("error" in path for path in crawled.documents(source_id))
     assert crawled.outcomes[source_id].parse_failures == 0
     deleted = crawled.site.base_url(source_id) + DELETED_ARTICLE
-    assert deleted in crawled.store.known_urls(source_id)
+    assert deleted in crawled.store.documents.known_urls(source_id)
 
 
 # ---------------------------------------------------------------- feeds

@@ -35,10 +35,11 @@ class Sent:
 
 @dataclass
 class ChannelContext:
-    """What channels are built with: the settings, the environment for secrets, the client."""
+    """What channels are built with: the settings, the secrets the settings loader read from
+    the environment (by variable name), the shared HTTP client, the stdout channel's stream."""
 
     alerts: AlertsConfig
-    env: Mapping[str, str]
+    secrets: Mapping[str, str]
     client: httpx.Client | None = None
     stream: TextIO | None = None
     receives_health: Mapping[str, bool] = field(default_factory=dict)
@@ -110,9 +111,9 @@ def redact(text: str, secrets: tuple[str, ...]) -> str:
     return text
 
 
-def from_env(env: Mapping[str, str], variable: str, channel: str) -> str:
+def secret(secrets: Mapping[str, str], variable: str, channel: str) -> str:
     """A secret by the name of its variable; the error names the variable, never a value."""
-    value = env.get(variable, "").strip()
+    value = secrets.get(variable, "").strip()
     if not value:
         raise ConfigError(f"alerts channel {channel!r}: environment variable {variable} is not set")
     return value

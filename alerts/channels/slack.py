@@ -12,12 +12,12 @@ import json
 from datetime import datetime
 from typing import Any
 
-from alerts.channels.base import Channel, ChannelContext, Sent, from_env, url_secrets
+from alerts.channels.base import Channel, ChannelContext, Sent, secret, url_secrets
 from alerts.channels.http import post
 from alerts.config import ChannelConfig
 from alerts.message import Alert
 from alerts.sections import Section, sections
-from alerts.text import ELLIPSIS, shorten
+from rashomon.text import ELLIPSIS, shorten
 
 HEADER_LIMIT = 150
 SECTION_LIMIT = 3000
@@ -44,7 +44,7 @@ class SlackChannel(Channel):
 
     def __init__(self, config: ChannelConfig, context: ChannelContext) -> None:
         super().__init__(config, context)
-        self.url = config.url or from_env(context.env, config.url_env or "", config.name)
+        self.url = config.url or secret(context.secrets, config.url_env or "", config.name)
         self.client = context.client
         self.evidence_chars = context.alerts.evidence_chars
 

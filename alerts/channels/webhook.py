@@ -15,7 +15,7 @@ from alerts.channels.base import (
     Channel,
     ChannelContext,
     Sent,
-    from_env,
+    secret,
     signing_secrets,
     url_secrets,
 )
@@ -32,9 +32,9 @@ class WebhookChannel(Channel):
 
     def __init__(self, config: ChannelConfig, context: ChannelContext) -> None:
         super().__init__(config, context)
-        self.url = config.url or from_env(context.env, config.url_env or "", config.name)
+        self.url = config.url or secret(context.secrets, config.url_env or "", config.name)
         variable = config.secret_env
-        self.secret = from_env(context.env, variable, config.name) if variable else None
+        self.secret = secret(context.secrets, variable, config.name) if variable else None
         self.key = None if self.secret is None else signing.signing_key(self.secret)
         self.client = context.client
 

@@ -4,8 +4,9 @@ Discovery: the Atom feeds (entries carry the whole article HTML), with the listi
 `/events/president/news` (and `/page/N`) as the fallback when a feed fails, or as the way in
 when no feed is configured. A fallback that failed is read on every crawl until it answers
 again, so that its recorded state (crawler.entrypoints) never stays stale. A backfill pages
-back through the news feed's `link rel="next"`, saving its position after every page so a
-stopped backfill resumes where it stopped. The numeric event id joins the RU and EN pages.
+back through the news feed's `link rel="next"`, yielding an archive page after every page so
+a stopped backfill resumes where it stopped (crawler.archive). The numeric event id joins the
+RU and EN pages.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from scrapy.http import Request, Response, TextResponse
 
 from crawler import extract, feeds
 from crawler.spiders.base import SourceSpider, article_text
+from rashomon.errors import ParseError
 from rashomon.models import Document
 
 EVENT_ID = re.compile(r"/(\d+)/?$")
@@ -31,41 +33,43 @@ class KremlinSpider(SourceSpider):
 
     def discover(self) -> Iterator[Request]:
         if self.mode == "backfill":
-            start = self.resume_from() or self.source.url(self.source.path_list("feed")[0])
+            start = self.resume or self.source.url(self.source.path_list("feed")[0])
             yield self.discovery_request(start, self.parse_feed, page=1)
             return
         feed_paths = self.source.path_list("feed")
         for path in feed_paths:
             yield self.discovery_request(self.source.url(path), self.parse_feed)
-        if not feed_paths or self.failing(self.listing_url()):
+        if not feed_paths or self.listing_url() in self.failing:
             yield from self.read_listing()  # no feed, or a failing fallback to check again
 
     # ------------------------------------------------------------------ feed
     def parse_feed(self, response: Response, page: int = 0) -> Iterator[Any]:
-        parsed = self.read_feed(response)
+        try:
+            parsed = self.read_feed(response)
+        except ParseError:
+            yield from self.fallback(response.url)  # a broken feed: the listing instead
+            raise
         if parsed is None:
-            if response.status != 304:
-                yield from self.fallback(response.url)
             return
         documents = [self.entry_document(entry, response) for entry in parsed.entries]
         yield from self.keep(documents)
-        self.remember(response)
         if page:
             yield from self.next_backfill_page(parsed, documents, response, page)
 
-    def keep(self, documents: list[Document | Request | None]) -> Iterator[Any]:
+    def keep(self, documents: list[Document | Request | ParseError | None]) -> Iterator[Any]:
         for item in documents:
             if isinstance(item, Document) and not self.in_range(item.published_at.date()):
                 continue
             if item is not None:
                 yield item
 
-    def entry_document(self, entry: Any, response: Response) -> Document | Request | None:
-        """A document from the entry's own HTML, or a request for the article page."""
+    def entry_document(self, entry: Any, response: Response
+                       ) -> Document | Request | ParseError | None:
+        """A document from the entry's own HTML, a request for the article page, or the
+        `ParseError` of an entry without a usable link."""
         url = self.link(entry.get("link") or entry.get("id"), response)
         if url is None:
-            self.fail(response.url, f"entry without a usable link: {entry.get('id')!r}")
-            return None
+            return ParseError(response.url, f"entry without a usable link: {entry.get('id')!r}")
         removals = self.source.selectors.get("remove", [])
         html = feeds.entry_html(entry)
         paragraphs = article_text(feeds.html_paragraphs(html, removals), self.source)
@@ -87,13 +91,14 @@ class KremlinSpider(SourceSpider):
         return None if self.source.trust_feed_offset else self.source.timezone
 
     def next_backfill_page(self, parsed: Any, documents: list[Any], response: Response,
-                           page: int) -> Iterator[Request]:
+                           page: int) -> Iterator[Any]:
         """Page back through `link rel="next"` until the entries are older than `since`."""
         oldest = min((d.published_at.date() for d in documents if isinstance(d, Document)),
                      default=None)
-        following = self.link(feeds.next_page(parsed), response)
-        if self.backfill_step(page, oldest, following):
-            yield self.discovery_request(str(following), self.parse_feed, page=page + 1)
+        walked = self.archive_page(page, oldest, self.link(feeds.next_page(parsed), response))
+        yield walked
+        if walked.following is not None:
+            yield self.discovery_request(walked.following, self.parse_feed, page=page + 1)
 
     # ------------------------------------------------------------------ listing (fallback)
     def fallback(self, url: str) -> Iterator[Request]:
@@ -122,7 +127,6 @@ class KremlinSpider(SourceSpider):
                                            via=response.url)
             if request is not None:
                 yield request
-        self.remember(response)
         if page < self.max_pages:
             next_path = self.source.path("listing_page").format(n=page + 1)
             yield self.discovery_request(self.source.url(next_path), self.parse_listing,

@@ -3,19 +3,21 @@
 Discovery reads the listing `index.html`, `index_1.html`, … (the page count is in the
 `countPage = N` script variable). Article templates differ by year; the selector chains in
 config try each in turn. Deleted articles answer 200 with a "system" page (or the not-found
-page `error.htm`): those are detected by URL (`paths.deleted`) and skipped, never stored.
+page `error.htm`): those are detected by URL (`paths.deleted`) and yielded as skipped pages,
+never as documents.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from scrapy.http import Request, Response, TextResponse
 
 from crawler import extract
+from crawler.items import SkippedPage
 from crawler.spiders.base import SourceSpider
-from rashomon.models import Document
 
 COUNT_PAGE = re.compile(r"countPage\s*=\s*(\d+)")
 # The `t` number: t20220615_10703868.html today, t1638467.shtml on the old site.
@@ -27,7 +29,7 @@ class MfaSpider(SourceSpider):
     can_backfill = True
 
     def discover(self) -> Iterator[Request]:
-        page = int(self.resume_from() or 0) if self.mode == "backfill" else 0
+        page = int(self.resume or 0) if self.mode == "backfill" else 0
         yield self.discovery_request(self.page_url(page), self.parse_listing, page=page)
 
     def page_url(self, page: int) -> str:
@@ -42,7 +44,6 @@ class MfaSpider(SourceSpider):
             return
         entries = [(self.entry_link(item, response), self.entry_title(item)) for item in items]
         yield from self.articles(entries, response.url)
-        self.remember(response)
         yield from self.next_listing(response, page, [url for url, _ in entries])
 
     def articles(self, entries: list[tuple[str | None, str]], via: str) -> Iterator[Request]:
@@ -54,15 +55,17 @@ class MfaSpider(SourceSpider):
                 yield request
 
     def next_listing(self, response: Response, page: int,
-                     urls: list[str | None]) -> Iterator[Request]:
+                     urls: list[str | None]) -> Iterator[Any]:
         """index_1, index_2, … up to the site's own page count and the page budget; a
         backfill goes on until the articles (dated by URL) are older than `since`."""
         match = COUNT_PAGE.search(response.text)
         more = page + 1 < min(int(match[1]) if match else 1, self.page_budget())
         if self.mode == "backfill":
             dates = [day for day in map(extract.date_in_url, filter(None, urls)) if day]
-            more = self.backfill_step(page + 1, min(dates, default=None),
-                                      str(page + 1) if more else None)
+            walked = self.archive_page(page + 1, min(dates, default=None),
+                                       str(page + 1) if more else None)
+            yield walked
+            more = walked.following is not None
         if more:
             yield self.discovery_request(self.page_url(page + 1), self.parse_listing,
                                          page=page + 1)
@@ -70,11 +73,9 @@ class MfaSpider(SourceSpider):
     def page_budget(self) -> int:
         return 10_000 if self.mode == "backfill" else self.max_pages
 
-    def parse_article(self, response: Response, via: str = "") -> Iterator[Document]:
+    def parse_article(self, response: Response, via: str = "") -> Iterator[Any]:
         if self.deleted(response):
-            self.crawler.stats.inc_value("rashomon/deleted_pages")
-            self.logger.info("deleted page (system page) skipped: %s", response.url)
-            self.store.skip_url(self.source.id, _requested_url(response), "deleted")
+            yield SkippedPage(self.source.id, _requested_url(response), "deleted")
             return
         yield from super().parse_article(response, via)
 

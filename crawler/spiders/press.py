@@ -13,6 +13,7 @@ from scrapy.http import Request, Response
 
 from crawler import extract, feeds
 from crawler.spiders.base import SourceSpider
+from rashomon.errors import ParseError
 from rashomon.models import Document
 
 
@@ -22,17 +23,17 @@ class PressSpider(SourceSpider):
     def discover(self) -> Iterator[Request]:
         yield self.discovery_request(self.source.url(self.source.path("feed")), self.parse_feed)
 
-    def parse_feed(self, response: Response) -> Iterator[Document]:
+    def parse_feed(self, response: Response) -> Iterator[Document | ParseError]:
         parsed = self.read_feed(response)
         if parsed is None:
             return
         for number, entry in enumerate(parsed.entries):
             document = self.entry_document(entry, parsed)
             if document is None:
-                self.fail(f"{response.url}#entry-{number}", "entry without title, link or date")
+                yield ParseError(f"{response.url}#entry-{number}",
+                                 "entry without title, link or date")
             else:
                 yield document
-        self.remember(response)
 
     def entry_document(self, entry: Any, parsed: Any) -> Document | None:
         published = feeds.entry_published(entry)

@@ -16,6 +16,7 @@ from typing import Any
 from scrapy.http import Request, Response, TextResponse
 
 from crawler.spiders.base import SourceSpider
+from rashomon.errors import ParseError
 
 # The article id as in the URL: /<32 hex>/c.html today, /c_1128743266.htm on older pages.
 ARTICLE_ID = re.compile(r"/([0-9a-f]{32})/c\.html?$|/(c_\d+)\.html?$")
@@ -37,19 +38,16 @@ class XinhuaSpider(SourceSpider):
         for item in items:
             yield from self.follow_entry(self.entry_link(item, response), self.entry_title(item),
                                          response.url)
-        self.remember(response)
 
     def parse_datasource(self, response: Response) -> Iterator[Request]:
         if not self.fresh(response):
             return
         entries = _datasource_entries(response.body)
         if entries is None:
-            self.fail(response.url, "not a Xinhua data source (no 'datasource' list)")
-            return
+            raise ParseError(response.url, "not a Xinhua data source (no 'datasource' list)")
         for entry in entries:
             url = self.link(entry.get("publishUrl"), response)
             yield from self.follow_entry(url, str(entry.get("title", "")), response.url)
-        self.remember(response)
 
     def follow_entry(self, url: str | None, title: str, via: str) -> Iterator[Request]:
         if not self.follows(title):

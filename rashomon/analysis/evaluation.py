@@ -1,6 +1,7 @@
 """Measuring the analysis on labelled cases (`tests/data/*.toml`): the quality gate's scores.
 
-Matcher cases are run against a real store: each must produce exactly the expected calls.
+Matcher cases are run against a real store (through a `CallService` on it): each must produce
+exactly the expected calls.
 
 Divergence cases are scored over (case, side, topic) triples of asymmetric topics: precision is
 the share of reported asymmetries that are labelled, recall the share of labelled ones reported.
@@ -16,11 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from rashomon.analysis.diff import TextComparison, compare_texts
-from rashomon.analysis.pipeline import list_calls, update_calls
+from rashomon.analysis.service import CallService
 from rashomon.analysis.topics import TopicIndex
 from rashomon.models import CallAnalysis, Document
 from rashomon.settings import Settings
-from rashomon.store import Store
 
 Triple = tuple[str, str, str]
 
@@ -144,26 +144,26 @@ def _document(case_id: str, raw: Mapping[str, Any], settings: Settings) -> Docum
     )
 
 
-def run_matcher_case(case: MatcherCase, settings: Settings, store: Store, order: str) -> list[str]:
-    """Store the case's documents in `order`, run `update_calls`; the problems found."""
+def run_matcher_case(case: MatcherCase, calls: CallService, order: str) -> list[str]:
+    """Store the case's documents in `order`, update the calls; the problems found."""
     docs = list(case.docs)[::-1] if order == "reversed" else list(case.docs)
     if order == "all-at-once":
         for _, doc in docs:
-            store.save_document(doc)
-        update_calls(store, settings, case.now)
+            calls.documents.save(doc)
+        calls.update(case.now)
     for _, doc in docs if order != "all-at-once" else []:
-        store.save_document(doc)
-        update_calls(store, settings, case.now)
-    if update_calls(store, settings, case.now):
+        calls.documents.save(doc)
+        calls.update(case.now)
+    if calls.update(case.now):
         return ["a re-run changed calls"]
-    return check_calls(case, store, settings, check_ids=order != "reversed")
+    return check_calls(case, calls, check_ids=order != "reversed")
 
 
-def check_calls(case: MatcherCase, store: Store, settings: Settings, check_ids: bool) -> list[str]:
+def check_calls(case: MatcherCase, calls: CallService, check_ids: bool) -> list[str]:
     keys = {doc.url: key for key, doc in case.docs}
     found = {
         frozenset(keys[doc.url] for doc in a.call.documents): a
-        for a in list_calls(store, settings, case.now)
+        for a in calls.all(case.now)
     }
     problems = [f"unexpected call {sorted(g)}" for g in found if g not in
                 {e.docs for e in case.expect}]

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from rashomon.analysis.recognise import Recognition
 from rashomon.models import Document
-from rashomon.store.calls import CallRepository, CallRow, Link
+from rashomon.store.calls import CallRow, CallSession, Link
 
 SPECIFIC = {"talks": "video"}  # a "talks" call shown to be a video call by a later document
 
@@ -69,7 +69,7 @@ class Matcher:
         self.window = timedelta(hours=window_hours)
 
     def assign(
-        self, calls: CallRepository, doc: Document, rec: Recognition, now: datetime
+        self, calls: CallSession, doc: Document, rec: Recognition, now: datetime
     ) -> Assignment:
         link = calls.link(doc.url)
         if link is not None:
@@ -80,7 +80,7 @@ class Matcher:
         return self._join(calls, target, doc, rec, now)
 
     def _refresh(
-        self, calls: CallRepository, link: Link, doc: Document, now: datetime
+        self, calls: CallSession, link: Link, doc: Document, now: datetime
     ) -> Assignment:
         if doc.id is None or link.document_id >= doc.id:
             return Assignment(link.call_id)
@@ -90,7 +90,7 @@ class Matcher:
             calls.save(call, now)
         return Assignment(link.call_id, changed=True)
 
-    def _existing(self, calls: CallRepository, doc: Document, rec: Recognition) -> CallRow | None:
+    def _existing(self, calls: CallSession, doc: Document, rec: Recognition) -> CallRow | None:
         if doc.external_id:
             call_id = calls.by_external_id(doc.side, doc.external_id)
             if call_id is not None:
@@ -100,13 +100,13 @@ class Matcher:
         fitting = [call for call in block if self._fits(calls, call, doc, rec)]
         return min(fitting, key=lambda call: abs(call.occurred_at - rec.occurred_at), default=None)
 
-    def _fits(self, calls: CallRepository, call: CallRow, doc: Document, rec: Recognition) -> bool:
+    def _fits(self, calls: CallSession, call: CallRow, doc: Document, rec: Recognition) -> bool:
         if not compatible(call.type, rec.type):
             return False
         return doc.kind != "readout" or doc.source_id not in _readout_sources(calls, call.id)
 
     def _create(
-        self, calls: CallRepository, doc: Document, rec: Recognition, now: datetime
+        self, calls: CallSession, doc: Document, rec: Recognition, now: datetime
     ) -> Assignment:
         base = id_base(rec, rec.day.isoformat())
         call_id = unique_id(base, calls.existing_ids(id_candidates(base)))
@@ -117,7 +117,7 @@ class Matcher:
         return Assignment(call_id, created=True, changed=True)
 
     def _join(
-        self, calls: CallRepository, call: CallRow, doc: Document, rec: Recognition, now: datetime
+        self, calls: CallSession, call: CallRow, doc: Document, rec: Recognition, now: datetime
     ) -> Assignment:
         calls.attach(call.id, doc)
         joined = merged(call, doc, rec)
@@ -127,7 +127,7 @@ class Matcher:
         calls.save(joined, now)
         return Assignment(call.id, changed=True, absorbed=tuple(other.id for other in absorbed))
 
-    def _absorb(self, calls: CallRepository, call: CallRow) -> list[CallRow]:
+    def _absorb(self, calls: CallSession, call: CallRow) -> list[CallRow]:
         """Other calls of the pair that now fit `call`: their documents move into it."""
         block = calls.candidates(call.pair, call.occurred_at - self.window,
                                  call.occurred_at + self.window)
@@ -141,7 +141,7 @@ class Matcher:
         return fitting[:1]
 
 
-def _readout_sources(calls: CallRepository, call_id: str) -> set[str]:
+def _readout_sources(calls: CallSession, call_id: str) -> set[str]:
     return {link.source_id for link in calls.links(call_id) if link.kind == "readout"}
 
 

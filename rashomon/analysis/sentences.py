@@ -45,14 +45,3 @@ def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
         end -= 1
     if start < end:
         spans.append((start, end))
-
-
-def shorten(sentence: str, limit: int = 160) -> str:
-    """A sentence cut at a word boundary to at most `limit` characters, with an ellipsis."""
-    if len(sentence) <= limit:
-        return sentence
-    cut = sentence[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:") + "…"

@@ -1,36 +1,30 @@
-"""`rashomon demo`: the whole pipeline offline, on the bundled sample site.
+"""`rashomon demo`: everything offline, on the bundled sample site: crawl, analyse, alert.
 
 It serves the sample site (the real page structures; one diverging call, one that does not
 diverge, one reported by one side only, a press feed) and a webhook receiver on 127.0.0.1,
 runs one full cycle into a temporary store with a Slack channel and a signed webhook channel
 pointed at the receiver, prints what arrived, and runs a second cycle to show that nothing is
-sent twice.
+sent twice. Everything is built by the composition root (`rashomon.app`), as `rashomon run`
+builds it, from settings written for the demo; the views are `rashomon.views`'.
 """
 
 from __future__ import annotations
 
 import base64
 import hmac
-import json
 import tempfile
 from pathlib import Path
 
 from rich.console import Console
-from rich.panel import Panel
-from rich.syntax import Syntax
 
-from alerts.service import AlertService
 from alerts.signing import signature, signing_key
 from rashomon import views
-from rashomon.analysis import pipeline as analysis
-from rashomon.analysis import report
-from rashomon.clock import utcnow
-from rashomon.daemon import CycleReport, Pipeline
+from rashomon.app import Rashomon
 from rashomon.demo.receiver import Received, Receiver
 from rashomon.demo.sample import sample_config
 from rashomon.demo.server import SampleSite
+from rashomon.models import CrawlOutcome
 from rashomon.settings import Settings, load_settings
-from rashomon.store import Store
 
 SECRET_ENV = "RASHOMON_DEMO_SECRET"
 SECRET = "whsec_" + base64.b64encode(b"rashomon demo secret: not for production").decode()
@@ -48,16 +42,14 @@ def run_demo(console: Console) -> bool:
     with SampleSite() as site, Receiver() as receiver, tempfile.TemporaryDirectory() as tmp:
         settings = _settings(Path(tmp), site.origin, receiver.url)
         console.rule("[bold]Rashomon demo[/bold]: sample site at " + site.origin)
-        store = Store.open(settings.store.url)
-        with AlertService.from_settings(store, settings, env={SECRET_ENV: SECRET}) as alerts:
-            first = _cycle(settings, store, alerts)
-            _show_cycle(console, settings, store, first, receiver.requests)
+        with Rashomon(settings) as rashomon:
+            first = rashomon.cycle.run(wait=5.0)
+            _show_cycle(console, rashomon, first.outcomes, receiver.requests)
             sent = len(receiver.requests)
-            second = _cycle(settings, store, alerts)
+            second = rashomon.cycle.run(wait=5.0)
         repeated = len(receiver.requests) - sent
         console.rule("Second cycle")
         console.print(f"Crawled again (304s), analysed again: {repeated} new deliveries.")
-        store.close()
     return first.ok and second.ok and repeated == 0
 
 
@@ -69,17 +61,12 @@ def _settings(folder: Path, origin: str, receiver_url: str) -> Settings:
     return load_settings(path, env={SECRET_ENV: SECRET})
 
 
-def _cycle(settings: Settings, store: Store, alerts: AlertService) -> CycleReport:
-    ids = [source.id for source in settings.enabled_sources()]
-    return Pipeline(settings, store, alerts).cycle(ids, wait=5.0)
-
-
-def _show_cycle(console: Console, settings: Settings, store: Store, cycle: CycleReport,
+def _show_cycle(console: Console, rashomon: Rashomon, outcomes: list[CrawlOutcome],
                 received: list[Received]) -> None:
     console.rule("1. Collect: one crawl of every source")
-    console.print(views.crawl_table(cycle.outcomes))
+    console.print(views.crawl_table(outcomes))
     console.rule("2. Analyse: the calls and how the accounts differ")
-    console.print(report.calls_table(analysis.list_calls(store, settings, utcnow())))
+    console.print(views.calls_table(rashomon.calls.all(rashomon.clock())))
     console.rule(f"3. Deliver: {len(received)} requests reached the local receiver")
     for item in received:
         console.print(f"  POST {item.path} → {item.status}  {_title(item)}")
@@ -91,8 +78,7 @@ def _show_first(console: Console, received: list[Received], suffix: str, title: 
     item = next((r for r in received if r.path.endswith(suffix) and _is_divergence(r)), None)
     if item is None:
         return
-    body = json.dumps(item.json(), ensure_ascii=False, indent=2)
-    console.print(Panel(Syntax(body, "json", word_wrap=True), title=title))
+    console.print(views.json_panel(title, item.json()))
     if suffix == "/webhook":
         console.print(f"Signature ({item.headers.get('webhook-signature', '')[:20]}…) verified "
                       f"with the shared secret: {'yes' if verify(item) else 'NO'}")

@@ -1,9 +1,14 @@
-"""Tables and queries for recognised calls (owned by the analysis).
+"""The calls repository: recognised calls and the documents filed under each (the analysis's).
 
 `calls` holds one row per call (stable readable id, leader pair, type, time, sides present,
 one-sided state); `call_documents` links each document URL to its call (one call per URL, the
-latest version's id); `analysis_marks` keeps the high-water mark of processed document ids.
-`CallRepository` works inside one transaction: `with CallRepository.begin(engine) as calls: …`.
+latest version's id). The matcher reads and writes many rows per document, so the repository
+hands out sessions, each one transaction: `with store.calls.begin() as calls: …`.
+
+Contract (every backend): a URL is linked to at most one call; `candidates` finds a pair's
+calls within a time range by index (no scan); `updated_since` lists changed calls, oldest
+change first; nothing a session did is visible to others before it ends, and all of it is
+undone if it ends with an exception.
 """
 
 from __future__ import annotations
@@ -14,61 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    Connection,
-    Engine,
-    Index,
-    Integer,
-    String,
-    Table,
-    func,
-    select,
-)
+from sqlalchemy import Connection, Engine, select
 
 from rashomon.models import Document
-from rashomon.store.schema import UTCDateTime, documents, metadata
-
-calls = Table(
-    "calls",
-    metadata,
-    Column("id", String(96), primary_key=True),
-    Column("type", String(16)),
-    Column("participants", String(128), nullable=False),
-    Column("occurred_at", UTCDateTime, nullable=False),
-    Column("initiator", String(64)),
-    Column("sides", String(128), nullable=False, default=""),
-    Column("one_sided", Boolean, nullable=False, default=False),
-    Column("settled", Boolean, nullable=False, default=False),
-    Column("date_only", Boolean, nullable=False, default=False),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-    Index("ix_calls_pair_time", "participants", "occurred_at"),
-    Index("ix_calls_time", "occurred_at"),
-)
-
-call_documents = Table(
-    "call_documents",
-    metadata,
-    Column("url", String(1024), primary_key=True),
-    Column("call_id", String(96), nullable=False),
-    Column("document_id", Integer, nullable=False),
-    Column("side", String(16), nullable=False),
-    Column("source_id", String(64), nullable=False),
-    Column("kind", String(16), nullable=False),
-    Column("external_id", String(64)),
-    Column("published_at", UTCDateTime, nullable=False),
-    Index("ix_call_documents_call", "call_id"),
-    Index("ix_call_documents_external", "side", "external_id"),
-)
-
-analysis_marks = Table(
-    "analysis_marks",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("value", Integer, nullable=False),
-)
+from rashomon.store.schema import call_documents, calls
 
 
 @dataclass(frozen=True)
@@ -104,16 +58,23 @@ class Link:
 
 
 class CallRepository:
-    """Queries on calls inside one transaction (or one read-only connection)."""
+    """Hands out call sessions over the store's engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @contextmanager
+    def begin(self) -> Iterator[CallSession]:
+        """One transaction: committed when the block ends, rolled back on an exception."""
+        with self._engine.begin() as connection:
+            yield CallSession(connection)
+
+
+class CallSession:
+    """Queries on calls inside one transaction."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
-
-    @classmethod
-    @contextmanager
-    def begin(cls, engine: Engine) -> Iterator[CallRepository]:
-        with engine.begin() as connection:
-            yield cls(connection)
 
     # ---------------------------------------------------------------- reading
     def get(self, call_id: str) -> CallRow | None:
@@ -166,20 +127,6 @@ class CallRepository:
         query = select(calls).where(calls.c.settled.is_(False), calls.c.occurred_at <= before)
         return [_call(row._mapping) for row in self.connection.execute(query)]
 
-    def press_document_ids(self, start: datetime, end: datetime) -> list[int]:
-        """The latest version of each press document published within [start, end]."""
-        query = (
-            select(func.max(documents.c.id))
-            .where(documents.c.side == "press", documents.c.published_at.between(start, end))
-            .group_by(documents.c.url)
-        )
-        return sorted(self.connection.execute(query).scalars())
-
-    def high_water(self, name: str = "documents") -> int:
-        query = select(analysis_marks.c.value).where(analysis_marks.c.name == name)
-        row = self._first(query)
-        return 0 if row is None else int(row["value"])
-
     # ---------------------------------------------------------------- writing
     def create(self, call: CallRow, now: datetime) -> None:
         values = {**_call_values(call), "created_at": now, "updated_at": now}
@@ -207,14 +154,6 @@ class CallRepository:
 
     def delete(self, call_id: str) -> None:
         self.connection.execute(calls.delete().where(calls.c.id == call_id))
-
-    def set_high_water(self, value: int, name: str = "documents") -> None:
-        table = analysis_marks
-        updated = self.connection.execute(
-            table.update().where(table.c.name == name).values(value=value)
-        )
-        if updated.rowcount == 0:
-            self.connection.execute(table.insert().values(name=name, value=value))
 
     def _first(self, query: Any) -> Any:
         row = self.connection.execute(query).first()

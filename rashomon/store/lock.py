@@ -1,9 +1,9 @@
-"""One daemon per store: a lease row in the store itself.
+"""One daemon per store: a lease row in the store itself (`Store.lock`).
 
-A lease (owner, expiry) works the same on SQLite and PostgreSQL and across machines; the
-holder renews it while it runs, and a crashed holder's lease simply expires (at once, when
-the holder was a process of this machine that no longer exists). Taking it is one
-conditional UPDATE or INSERT, so two processes can never both hold it.
+Contract (every backend): a lease (owner, expiry) works the same on SQLite and PostgreSQL and
+across machines; the holder renews it while it runs, and a crashed holder's lease simply
+expires (at once, when the holder was a process of this machine that no longer exists).
+Taking it is one conditional UPDATE or INSERT, so two processes can never both hold it.
 """
 
 from __future__ import annotations
@@ -11,24 +11,14 @@ from __future__ import annotations
 import os
 import re
 import socket
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import Column, String, Table, select
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
+from rashomon.clock import Clock
 from rashomon.errors import LockError
-from rashomon.store.schema import UTCDateTime, metadata
-from rashomon.store.store import Store
-
-locks = Table(
-    "locks",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("owner", String(256), nullable=False),
-    Column("acquired_at", UTCDateTime, nullable=False),
-    Column("expires_at", UTCDateTime, nullable=False),
-)
-
+from rashomon.store.schema import locks
 
 OWNER = re.compile(r"^pid (\d+) on (.+)$")
 
@@ -54,15 +44,16 @@ def _dead(owner: str) -> bool:
 class StoreLock:
     """The named lease; `acquire()` raises `LockError` naming the current holder."""
 
-    def __init__(self, store: Store, name: str = "daemon", lease: float = 120.0,
+    def __init__(self, engine: Engine, clock: Clock, name: str = "daemon", lease: float = 120.0,
                  owner: str | None = None) -> None:
-        self.store = store
+        self._engine, self._clock = engine, clock
         self.name = name
         self.lease = timedelta(seconds=lease)
         self.owner = owner or default_owner()
 
     def acquire(self, now: datetime | None = None) -> None:
-        now = now or datetime.now(UTC)
+        """Take the lease at `now` (default: the store's clock)."""
+        now = now or self._clock()
         if self._take(now):
             return
         holder, expires = self._holder()
@@ -73,25 +64,25 @@ class StoreLock:
 
     def renew(self, now: datetime | None = None) -> bool:
         """Extend the lease; False if it was lost (another process took an expired lease)."""
-        now = now or datetime.now(UTC)
+        now = now or self._clock()
         query = locks.update().where(locks.c.name == self.name, locks.c.owner == self.owner)
-        with self.store.engine.begin() as conn:
+        with self._engine.begin() as conn:
             return conn.execute(query.values(expires_at=now + self.lease)).rowcount == 1
 
     def release(self) -> None:
         query = locks.delete().where(locks.c.name == self.name, locks.c.owner == self.owner)
-        with self.store.engine.begin() as conn:
+        with self._engine.begin() as conn:
             conn.execute(query)
 
     def _take(self, now: datetime, from_owner: str | None = None) -> bool:
         values = {"owner": self.owner, "acquired_at": now, "expires_at": now + self.lease}
         free = (locks.c.expires_at < now) | (locks.c.owner == (from_owner or self.owner))
-        with self.store.engine.begin() as conn:
+        with self._engine.begin() as conn:
             query = locks.update().where(locks.c.name == self.name, free)
             if conn.execute(query.values(**values)).rowcount == 1:
                 return True
         try:
-            with self.store.engine.begin() as conn:
+            with self._engine.begin() as conn:
                 conn.execute(locks.insert().values(name=self.name, **values))
         except IntegrityError:
             return False
@@ -99,6 +90,6 @@ class StoreLock:
 
     def _holder(self) -> tuple[str, datetime]:
         query = select(locks.c.owner, locks.c.expires_at).where(locks.c.name == self.name)
-        with self.store.engine.connect() as conn:
+        with self._engine.connect() as conn:
             row = conn.execute(query).one()
         return row[0], row[1]

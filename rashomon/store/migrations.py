@@ -1,15 +1,16 @@
-"""Schema versions. New tables appear by themselves (`create_all`); a change to an existing
-table is a numbered step here, run once, in order, so existing data is kept.
+"""Schema versions. New tables appear by themselves (`create_all` on `schema.metadata`, which
+holds every table); a change to an existing table, or to data already stored, is a numbered
+step here, run once, in order, so existing data is kept. It imports nothing but the schema.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 from sqlalchemy import Connection, Engine, inspect, select, text
 
-from rashomon.store.schema import meta, metadata
+from rashomon.clock import utcnow
+from rashomon.store.schema import cursors, meta, metadata
 
 Step = Callable[[Connection], None]
 
@@ -22,20 +23,28 @@ def _calls_date_only(connection: Connection) -> None:
             "ALTER TABLE calls ADD COLUMN date_only BOOLEAN NOT NULL DEFAULT FALSE"))
 
 
+def _one_progress_table(connection: Connection) -> None:
+    """Progress is kept in `cursors` alone. Its key names a scope (a source, or a stage such as
+    "analysis" and "alerts") rather than a source id; the alert pass's mark, kept under the
+    made-up source "pipeline", moves to "alerts"; `analysis_marks` moves in as "analysis"."""
+    columns = {column["name"] for column in inspect(connection).get_columns("cursors")}
+    if "source_id" in columns:
+        connection.execute(text("ALTER TABLE cursors RENAME COLUMN source_id TO scope"))
+    connection.execute(cursors.update().where(cursors.c.scope == "pipeline")
+                       .values(scope="alerts"))
+    if inspect(connection).has_table("analysis_marks"):
+        marks = connection.execute(text("SELECT name, value FROM analysis_marks")).all()
+        for name, value in marks:
+            connection.execute(cursors.insert().values(
+                scope="analysis", name=name, value=str(value), since=None, updated_at=utcnow()))
+        connection.execute(text("DROP TABLE analysis_marks"))
+
+
 # (version, what it does, the step). Append only; never edit a step that has shipped.
 STEPS: list[tuple[int, str, Step]] = [
     (1, "calls.date_only", _calls_date_only),
+    (2, "cursors: the one progress table (scope; analysis_marks moved in)", _one_progress_table),
 ]
-
-
-# Modules that define tables on `schema.metadata` besides schema.py itself.
-TABLE_MODULES = ("alerts.outbox", "rashomon.store.calls", "rashomon.store.lock")
-
-
-def register_tables() -> None:
-    """Import every module that defines tables, so that `create_all` sees them."""
-    for name in TABLE_MODULES:
-        importlib.import_module(name)
 
 
 def current_version(connection: Connection) -> int:
@@ -52,9 +61,11 @@ def set_version(connection: Connection, version: int) -> None:
 
 
 def migrate(engine: Engine, steps: list[tuple[int, str, Step]] | None = None) -> int:
-    """Create missing tables, then run the steps newer than the stored version."""
+    """Create missing tables, then run the steps newer than the stored version; the version.
+
+    A fresh store is created at the latest version: its tables already have every change.
+    """
     steps = STEPS if steps is None else steps
-    register_tables()
     latest = max((version for version, _, _ in steps), default=0)
     with engine.begin() as connection:
         fresh = not engine.dialect.has_table(connection, "documents")

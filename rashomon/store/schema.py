@@ -1,4 +1,5 @@
-"""The store's tables. Shared by every part that persists state (documents, crawls, calls, outbox).
+"""Every table of the store, in one place: the repositories (one module each) read and write
+them, `migrations.py` creates and changes them, and nothing outside `rashomon.store` sees them.
 
 Times are stored as aware UTC (`UTCDateTime`), whatever the backend does with time zones.
 Tables are only ever added to; changes to existing tables go through `migrations.py`.
@@ -11,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
     Dialect,
@@ -114,7 +116,7 @@ skipped = Table(
 cursors = Table(
     "cursors",
     metadata,
-    Column("source_id", String(64), primary_key=True),
+    Column("scope", String(64), primary_key=True),  # a source id, or "analysis", "alerts"
     Column("name", String(64), primary_key=True),
     Column("value", Text, nullable=False),
     Column("since", String(10)),
@@ -130,4 +132,93 @@ entry_points = Table(
     Column("checked_at", UTCDateTime, nullable=False),
     Column("failures", Integer, nullable=False, default=0),
     Column("failing_since", UTCDateTime),
+)
+
+calls = Table(
+    "calls",
+    metadata,
+    Column("id", String(96), primary_key=True),
+    Column("type", String(16)),
+    Column("participants", String(128), nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("initiator", String(64)),
+    Column("sides", String(128), nullable=False, default=""),
+    Column("one_sided", Boolean, nullable=False, default=False),
+    Column("settled", Boolean, nullable=False, default=False),
+    Column("date_only", Boolean, nullable=False, default=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_calls_pair_time", "participants", "occurred_at"),
+    Index("ix_calls_time", "occurred_at"),
+)
+
+call_documents = Table(
+    "call_documents",
+    metadata,
+    Column("url", String(1024), primary_key=True),
+    Column("call_id", String(96), nullable=False),
+    Column("document_id", Integer, nullable=False),
+    Column("side", String(16), nullable=False),
+    Column("source_id", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("external_id", String(64)),
+    Column("published_at", UTCDateTime, nullable=False),
+    Index("ix_call_documents_call", "call_id"),
+    Index("ix_call_documents_external", "side", "external_id"),
+)
+
+alert_outbox = Table(
+    "alert_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(64), nullable=False, unique=True),
+    Column("subject", String(255), nullable=False),
+    Column("channel", String(64), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("headline", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("last_error", Text),
+    Column("http_status", Integer),
+    Column("lease_owner", String(64)),
+    Column("lease_until", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+    UniqueConstraint("subject", "channel", "fingerprint", name="uq_alert_idempotency"),
+    Index("ix_alert_outbox_due", "status", "next_attempt_at"),
+)
+
+alert_state = Table(
+    "alert_state",
+    metadata,
+    Column("subject", String(255), primary_key=True),
+    Column("channel", String(64), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("snapshot", JSON, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+source_health = Table(
+    "source_health",
+    metadata,
+    Column("source_id", String(64), primary_key=True),
+    Column("failing", Boolean, nullable=False, default=False),
+    Column("failing_since", UTCDateTime),
+    Column("silent", Boolean, nullable=False, default=False),
+    Column("silent_since", UTCDateTime),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+locks = Table(
+    "locks",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("owner", String(256), nullable=False),
+    Column("acquired_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
 )

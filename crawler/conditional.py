@@ -1,0 +1,88 @@
+"""Conditional GET of feeds and listings, so that an unchanged source costs a 304.
+
+- `ConditionalGetMiddleware` (downloader) sends the stored ETag/Last-Modified with every feed
+  and listing request (`meta["discovery"]`). Scrapy's HTTP cache revalidates only what it
+  deems stale and serves the rest without asking; our own validators are simpler.
+- `ValidatorMiddleware` (spider) stores the validators of a feed or listing once its callback
+  read it in full: a page whose callback raised `ParseError` keeps none, so it is fetched
+  whole again next time rather than answered 304.
+Both own the store's validators repository (handed over in the `RASHOMON_STORE` setting).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Request, Response
+from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
+
+from crawler.outcome import PAGE_FAILED
+from rashomon.store.validators import ValidatorRepository
+
+
+def _validators(crawler: Crawler) -> ValidatorRepository:
+    store = crawler.settings.get("RASHOMON_STORE")
+    if store is None:
+        raise NotConfigured("no store for HTTP validators")
+    return store.validators
+
+
+class ConditionalGetMiddleware:
+    """Adds If-None-Match / If-Modified-Since to feed and listing requests."""
+
+    def __init__(self, crawler: Crawler, validators: ValidatorRepository) -> None:
+        self.crawler, self.validators = crawler, validators
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ConditionalGetMiddleware:
+        return cls(crawler, _validators(crawler))
+
+    def process_request(self, request: Request) -> None:
+        if not request.meta.get("discovery"):
+            return
+        etag, modified = self.validators.get([request.url]).get(request.url, (None, None))
+        if etag:
+            request.headers["If-None-Match"] = etag
+        if modified:
+            request.headers["If-Modified-Since"] = modified
+        if (etag or modified) and self.crawler.stats is not None:
+            self.crawler.stats.inc_value("rashomon/conditional_requests")
+
+
+class ValidatorMiddleware(BaseSpiderMiddleware):
+    """Keeps the validators of each feed or listing read in full, for the next conditional GET."""
+
+    def __init__(self, crawler: Crawler, validators: ValidatorRepository) -> None:
+        super().__init__(crawler)
+        self.validators = validators
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ValidatorMiddleware:
+        return cls(crawler, _validators(crawler))
+
+    def process_spider_output(self, response: Response | None,  # type: ignore[override]
+                              result: Iterable[Any]) -> Iterable[Any]:
+        yield from result
+        self.remember(response)
+
+    async def process_spider_output_async(  # type: ignore[override]
+            self, response: Response | None, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for item in result:
+            yield item
+        self.remember(response)
+
+    def remember(self, response: Response | None) -> None:
+        """Store the validators of a fresh feed or listing whose callback did not fail."""
+        if (response is None or response.status != 200 or not response.meta.get("discovery")
+                or response.meta.get(PAGE_FAILED)):
+            return
+        etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
+        if etag or modified:
+            self.validators.save(response.url, _text(etag), _text(modified))
+
+
+def _text(value: bytes | None) -> str | None:
+    return value.decode("latin-1") if value else None

@@ -1,0 +1,51 @@
+"""The connection to the database, and the one SQL idiom every repository shares.
+
+`create_store_engine` picks the backend by URL: SQLite (its folder created, WAL and a busy
+timeout, so the crawl child, the analysis and the delivery loop can share the file) or
+PostgreSQL. `upsert` updates a row or inserts it the same way on both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from rashomon.errors import StoreError
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine for `url`; a bad URL or a missing driver is a `StoreError` naming it."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(f"store url {url!r} is not a database URL") from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = create_engine(parsed, connect_args={"timeout": 30} if backend == "sqlite" else {})
+    except (ImportError, SQLAlchemyError) as exc:
+        raise StoreError(f"cannot use store {parsed.render_as_string()}: {exc}") from None
+    if backend == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def upsert(connection: Connection, table: Table, key: Mapping[str, Any],
+           values: Mapping[str, Any]) -> None:
+    """Update the row with `key`, or insert it (portable across SQLite and PostgreSQL)."""
+    condition = [table.c[name] == value for name, value in key.items()]
+    if connection.execute(table.update().where(*condition).values(**values)).rowcount == 0:
+        connection.execute(table.insert().values(**key, **values))
