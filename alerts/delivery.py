@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from alerts.channels import Channel, Sent, all_secrets, redact
-from alerts.config import RetryPolicy
 from rashomon.clock import Clock
 from rashomon.errors import DeliveryError, PermanentDelivery, RetryableDelivery
 from rashomon.logs import log_event
+from rashomon.settings.alerts import RetryPolicy
 from rashomon.store.outbox import Message, OutboxRepository
 
 log = logging.getLogger("rashomon.alerts")

@@ -25,12 +25,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from alerts.config import HealthConfig
 from alerts.fingerprint import fingerprint
 from alerts.message import Alert, HealthNote, HealthStatus
 from alerts.text import utc_iso
 from rashomon.models import CrawlOutcome, EntryPoint
 from rashomon.settings import Source
+from rashomon.settings.alerts import HealthConfig
 from rashomon.store.crawls import CrawlRepository
 from rashomon.store.documents import DocumentRepository
 from rashomon.store.entrypoints import EntryPointRepository

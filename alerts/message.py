@@ -17,11 +17,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Literal
 
-from alerts.config import AlertType
 from alerts.fingerprint import fingerprint
 from alerts.snapshot import Snapshot, changes
 from alerts.text import call_kind, place, plural
 from rashomon.models import Call, CallAnalysis, Framing, PressItem, TopicFinding
+from rashomon.settings.alerts import AlertType
 
 HealthStatus = Literal["failing", "recovered", "silent"]
 

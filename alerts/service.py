@@ -20,7 +20,6 @@ from datetime import datetime
 import httpx
 
 from alerts.channels import Channel, Sent
-from alerts.config import AlertsConfig
 from alerts.delivery import Deliverer, DeliveryReport
 from alerts.fingerprint import idempotency_key
 from alerts.health import HealthChecker
@@ -30,6 +29,7 @@ from rashomon.clock import Clock
 from rashomon.errors import ConfigError, DeliveryError
 from rashomon.logs import log_event
 from rashomon.models import CallAnalysis
+from rashomon.settings.alerts import AlertsConfig
 from rashomon.store.outbox import Change, NewMessage, OutboxRepository
 
 log = logging.getLogger("rashomon.alerts")

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from alerts.channels import ChannelContext, build_channels
-from alerts.config import ChannelConfig
 from alerts.message import build_alert
 from rashomon.errors import ConfigError
 from rashomon.settings import load_settings
+from rashomon.settings.alerts import ChannelConfig
 from tests.test_alerts_support import T0, analysis, one_sided, settings, webhook
 
 

@@ -11,9 +11,9 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
-from alerts.config import RetryPolicy
 from alerts.delivery import backoff
 from rashomon.demo.receiver import Receiver, Reply
+from rashomon.settings.alerts import RetryPolicy
 from rashomon.store import Store
 from rashomon.store.outbox import FAILED, PENDING, SENT
 from tests.test_alerts_support import (

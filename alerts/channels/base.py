@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from alerts.config import AlertsConfig, ChannelConfig
 from alerts.message import Alert
 from rashomon.errors import ConfigError
+from rashomon.settings.alerts import AlertsConfig, ChannelConfig
 
 REDACTED = "[redacted]"
 MIN_SECRET = 6

@@ -14,9 +14,9 @@ from typing import Any
 
 from alerts.channels.base import Channel, ChannelContext, Sent, secret, url_secrets
 from alerts.channels.http import post
-from alerts.config import ChannelConfig
 from alerts.message import Alert
 from alerts.sections import Section, sections
+from rashomon.settings.alerts import ChannelConfig
 from rashomon.text import ELLIPSIS, shorten
 
 HEADER_LIMIT = 150

@@ -6,9 +6,9 @@ import sys
 from datetime import datetime
 
 from alerts.channels.base import Channel, ChannelContext, Sent
-from alerts.config import ChannelConfig
 from alerts.message import Alert
 from alerts.sections import Plain, sections
+from rashomon.settings.alerts import ChannelConfig
 
 RULE = "─" * 72
 

@@ -20,9 +20,9 @@ from alerts.channels.base import (
     url_secrets,
 )
 from alerts.channels.http import post
-from alerts.config import ChannelConfig
 from alerts.message import Alert
 from alerts.payload import payload
+from rashomon.settings.alerts import ChannelConfig
 
 USER_AGENT = "Rashomon-Webhook/1"
 

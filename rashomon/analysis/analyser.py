@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from rashomon.analysis.config import AnalysisConfig, FramingPair, Leader, Topic
 from rashomon.analysis.divergence import find_topics, framing_differences, one_sided, passages_of
 from rashomon.analysis.leaders import LeaderIndex
 from rashomon.analysis.matcher import Assignment, Matcher
@@ -21,6 +20,7 @@ from rashomon.analysis.recognise import Recogniser
 from rashomon.analysis.topics import TopicIndex
 from rashomon.models import Call, CallAnalysis, Document
 from rashomon.settings import Source
+from rashomon.settings.analysis import AnalysisConfig, FramingPair, Leader, Topic
 from rashomon.store.calls import CallRow, CallSession
 
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import permutations
 
-from rashomon.analysis.config import FramingPair
 from rashomon.analysis.topics import TopicIndex
 from rashomon.models import Document, Evidence, Framing, TopicFinding
+from rashomon.settings.analysis import FramingPair
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from rashomon.analysis.config import Leader
 from rashomon.analysis.terms import NEVER, compile_names, normalise, term_pattern
+from rashomon.settings.analysis import Leader
 
 
 @dataclass(frozen=True)

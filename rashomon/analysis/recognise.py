@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from rashomon.analysis.config import CALL_TYPES, AnalysisConfig, Leader
 from rashomon.analysis.leaders import LeaderIndex, Reference
 from rashomon.analysis.sentences import split_sentences
 from rashomon.analysis.terms import compile_by_language, normalise
 from rashomon.models import Document
+from rashomon.settings.analysis import CALL_TYPES, AnalysisConfig, Leader
 
 INITIATOR_REACH = 120  # characters after "at the request of" within which the initiator is named
 RECEIVER_REACH = 40  # characters before "应约" within which the one asked is named

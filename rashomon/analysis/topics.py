@@ -11,11 +11,11 @@ from bisect import bisect_right as bisect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from rashomon.analysis.config import FramingPair, Topic
 from rashomon.analysis.morphology import RussianForms
 from rashomon.analysis.phrases import Hit, PhraseSet
 from rashomon.analysis.sentences import sentence_spans
 from rashomon.errors import ConfigError
+from rashomon.settings.analysis import FramingPair, Topic
 
 EXCLUDE = "!"
 

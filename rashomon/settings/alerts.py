@@ -1,8 +1,9 @@
 """Configuration of alert channels and delivery (`[alerts]`, `[[alerts.channels]]`).
 
-Secrets never live here: a channel names the environment variables that hold its URL
-(`url_env`) and signing secret (`secret_env`); they are read when the channels are built
-(`alerts.channels.build_channels`). A literal `url` is accepted for local receivers and tests.
+Secrets never live in a file: a channel names the environment variables that hold its URL
+(`url_env`) and signing secret (`secret_env`); the settings loader reads them into
+`Settings.secrets`, and the channels are built with those (`alerts.channels.build_channels`).
+A literal `url` is accepted for local receivers and tests.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 
-from rashomon.configmodel import ConfigModel
+from rashomon.settings.model import ConfigModel
 
 AlertType = Literal["divergence", "update", "one_sided", "source_health"]
 CallAlertType = Literal["divergence", "update", "one_sided"]

@@ -12,7 +12,7 @@ from datetime import date
 
 from pydantic import Field, model_validator
 
-from rashomon.configmodel import ConfigModel
+from rashomon.settings.model import ConfigModel
 
 Terms = dict[str, list[str]]
 CALL_TYPES = ("video", "phone", "talks")

@@ -1,4 +1,5 @@
-"""The configuration ladder, loaded once into frozen, typed objects.
+"""The configuration ladder, loaded once into frozen, typed objects: the config layer, which
+every other layer may import and which imports none of them.
 
 Priority, lowest first: packaged defaults (`config/*.toml`, shipped as `rashomon.defaults`)
 < the user's TOML file (deep-merged) < environment variables (secrets) < CLI flags.
@@ -7,6 +8,10 @@ Any error names the file, the key and the problem, and raises `ConfigError` (exi
 This loader is the only reader of the environment: `RASHOMON_CONFIG`, `RASHOMON_STORE_URL`, and
 the variables the alert channels name in `url_env` and `secret_env`, whose values it keeps in
 `Settings.secrets` (never dumped, never shown) for the channels to be built with.
+
+The models live by concern: `sources` (a site to collect from), `analysis` (leaders, topics,
+thresholds), `alerts` (channels, retries, health), `model` (their frozen, strict base); this
+module holds the root `Settings`, the `[crawl]` and `[store]` tables, and the loader.
 """
 
 from __future__ import annotations
@@ -17,29 +22,18 @@ import tomllib
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator
 
-from alerts.config import AlertsConfig
-from rashomon.analysis.config import AnalysisConfig, FramingPair, Leader, Topic
-from rashomon.configmodel import ConfigModel
 from rashomon.errors import ConfigError
-from rashomon.models import KINDS
+from rashomon.settings.alerts import AlertsConfig
+from rashomon.settings.analysis import AnalysisConfig, FramingPair, Leader, Topic
+from rashomon.settings.model import ConfigModel
+from rashomon.settings.sources import KindSignals, Source
 
 DEFAULT_FILES = ("rashomon.toml", "sources.toml", "leaders.toml", "topics.toml")
 SOURCE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-Family = Literal["kremlin", "xinhua", "mfa", "press"]
-FAMILY_PATHS: dict[str, tuple[str, ...]] = {
-    "kremlin": ("feed", "listing", "listing_page", "article"),
-    "xinhua": (),
-    "mfa": ("listing",),
-    "press": ("feed",),
-}
-# The configured addresses a crawl starts from (its entry points), by path name.
-ENTRY_PATHS = ("feed", "listing", "listings", "datasources")
 
 
 class CrawlConfig(ConfigModel):
@@ -56,118 +50,6 @@ class CrawlConfig(ConfigModel):
 
 class StoreConfig(ConfigModel):
     url: str = "sqlite:///var/rashomon.db"
-
-
-def check_regexes(patterns: list[str]) -> list[str]:
-    """A configuration error at load time, not a crash in the middle of a crawl."""
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
-    return patterns
-
-
-class KindSignals(ConfigModel):
-    """How a page shows that it is of one kind: regexes on its title, on its address (or the
-    feed or listing it came from), on any of its paragraphs, and CSS selectors of page markers
-    (the Kremlin's "Published in sections: … Transcripts" link, `article.announce`)."""
-
-    title: list[str] = []
-    url: list[str] = []
-    text: list[str] = []
-    marker: list[str] = []
-
-    @field_validator("title", "url", "text")
-    @classmethod
-    def _regexes(cls, value: list[str]) -> list[str]:
-        return check_regexes(value)
-
-
-class Source(ConfigModel):
-    """One site to collect from. Every URL requested is built from `base_url`."""
-
-    id: str = ""
-    name: str = ""
-    side: str
-    language: str
-    family: Family
-    base_url: str
-    aliases: tuple[str, ...] = ()
-    paths: dict[str, str | list[str]] = {}
-    selectors: dict[str, list[str]] = {}
-    kinds: dict[str, KindSignals] = {}
-    follow: list[str] = []
-    drop_lines: list[str] = []
-    drop_paragraphs: list[str] = []
-    end_before: list[str] = []
-    timezone: str = "UTC"
-    trust_feed_offset: bool = True
-    interval_minutes: int = Field(15, ge=1)
-    silence_hours: float = Field(0, ge=0)
-    enabled: bool = True
-
-    @field_validator("base_url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"must be an http(s) URL, got {value!r}")
-        return value.rstrip("/")
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
-        return value
-
-    @field_validator("follow", "drop_lines", "drop_paragraphs", "end_before")
-    @classmethod
-    def _regexes(cls, value: list[str]) -> list[str]:
-        return check_regexes(value)
-
-    @field_validator("kinds", mode="before")
-    @classmethod
-    def _kinds(cls, value: Any) -> Any:
-        """Known kind names only; a bare list is a list of title regexes (the old form)."""
-        if not isinstance(value, Mapping):
-            return value
-        unknown = sorted(set(value) - set(KINDS))
-        if unknown:
-            raise ValueError(f"unknown kind {unknown[0]!r} (known: {', '.join(KINDS)})")
-        return {kind: {"title": signals} if isinstance(signals, list) else signals
-                for kind, signals in value.items()}
-
-    @model_validator(mode="after")
-    def _family_paths(self) -> Source:
-        missing = [p for p in FAMILY_PATHS[self.family] if p not in self.paths]
-        if missing:
-            raise ValueError(f"family {self.family!r} needs paths: {', '.join(missing)}")
-        return self
-
-    @property
-    def host(self) -> str:
-        return urlsplit(self.base_url).netloc
-
-    def path(self, name: str) -> str:
-        value = self.paths[name]
-        return value if isinstance(value, str) else value[0]
-
-    def path_list(self, name: str) -> list[str]:
-        value = self.paths.get(name, [])
-        return [value] if isinstance(value, str) else list(value)
-
-    def url(self, path: str) -> str:
-        """An absolute URL on this source's site, built from `base_url`."""
-        return self.base_url + "/" + path.lstrip("/")
-
-    def entry_points(self) -> list[str]:
-        """The configured addresses a crawl starts from: feeds, listings, data sources (the
-        Kremlin's listing is its fallback). Their state is recorded per address."""
-        return [self.url(path) for name in ENTRY_PATHS for path in self.path_list(name)]
 
 
 class Settings(ConfigModel):
@@ -312,3 +194,7 @@ def _has_key(tree: Mapping[str, Any], location: list[str]) -> bool:
             return node is not tree
         node = node[part]
     return True
+
+
+__all__ = ["ConfigModel", "CrawlConfig", "KindSignals", "Settings", "Source", "StoreConfig",
+           "channel_secrets", "deep_merge", "load_settings"]
