@@ -18,9 +18,10 @@ $(STAMP): $(BIN)/python pyproject.toml
 run: $(STAMP)             ## start the daemon on the packaged defaults (SQLite, stdout alerts)
 	$(BIN)/rashomon run
 
-test: $(STAMP)            ## lint, type check, then the whole test suite
+test: $(STAMP)            ## lint, type check, check the allowed imports, then the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2
 
 demo: $(STAMP)            ## the whole pipeline offline against the bundled sample site
