@@ -1,8 +1,9 @@
 """Selector fallback chains and the date and text clean-up the official sites need.
 
 Sites change their templates; every field is a chain of CSS selectors from config, tried in
-order. A chain that matches nothing returns None/empty, and the spider turns that into a
-counted parse failure — never into an empty item stored as if it were fine.
+order. A chain that matches nothing returns None/empty, and the spider raises `ParseError`
+for it (counted with its URL by `crawler.outcome`) — never an empty item stored as if it
+were fine.
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ what to fix; the CLI prints it as one line and exits non-zero (`exit_code`).
     ├── ConfigError          a configuration file or value is wrong (exit 2)
     ├── StoreError           the store cannot be opened or migrated
     ├── CrawlError           a crawl could not run at all (not: a page failed to parse)
-    │   └── CrawlTimeout     the crawl child process exceeded its hard timeout
     ├── ParseError           a page or feed matched none of its selectors (counted, not fatal)
     ├── AnalysisError        an input to the analysis cannot be read (`rashomon diff`)
     ├── DeliveryError        an alert could not be delivered
@@ -37,10 +36,6 @@ class StoreError(RashomonError):
 
 class CrawlError(RashomonError):
     """A crawl could not run (the child process failed to start or died)."""
-
-
-class CrawlTimeout(CrawlError):
-    """The crawl child process ran past its hard timeout and was killed."""
 
 
 class ParseError(RashomonError):

@@ -180,3 +180,17 @@ def test_a_crawl_cancelled_by_shutdown_is_not_held_against_the_source(tmp_path: 
     assert time.monotonic() - started < 10
     assert outcome.error == "crawl cancelled (shutting down)"
     assert store.crawls.outcomes(source_id="press_demo") == []  # no failure on the source's record
+
+
+def test_a_page_that_failed_to_parse_keeps_no_validators(tmp_path: Path) -> None:
+    """Its next crawl reads it whole (not a 304), so a repaired page is seen at once."""
+    with start_site() as site:
+        extra = extending("broken_kremlin", "kremlin_en", site.origin)
+        settings, _ = site_settings(site, tmp_path, sources=[], press=[], extra=extra)
+        store = Store.open(settings.store.url)
+        run_crawl(settings, store, ["broken_kremlin"])
+        stored = store.validators.get()
+    source = settings.sources["broken_kremlin"]
+    feed, listing = source.url(source.path("feed")), source.url(source.path("listing"))
+    assert feed not in stored  # the truncated feed raised ParseError
+    assert listing in stored  # the fallback listing was read in full

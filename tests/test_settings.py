@@ -120,3 +120,23 @@ def test_cli_turns_a_bad_file_into_one_line_and_exit_code_2(tmp_path: Path) -> N
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "crawl.bogus: unknown key" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_channel_secrets_are_read_from_the_environment_by_the_loader_alone(
+        tmp_path: Path) -> None:
+    path = tmp_path / "user.toml"
+    path.write_text('[[alerts.channels]]\nname = "ops"\nkind = "webhook"\nurl_env = "OPS_URL"\n'
+                    'secret_env = "OPS_SECRET"\n', encoding="utf-8")
+    env = {"OPS_URL": " https://hooks.example/ops ", "OPS_SECRET": "s3cret-value", "OTHER": "x"}
+    settings = load_settings(path, env=env)
+    assert settings.secrets == {"OPS_URL": "https://hooks.example/ops",
+                                "OPS_SECRET": "s3cret-value"}
+    assert "secrets" not in settings.model_dump() and "s3cret" not in repr(settings)
+    assert load_settings(path, env={}).secrets == {}  # a missing one fails when channels are built
+
+
+def test_secrets_in_a_file_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "user.toml"
+    path.write_text('[secrets]\nOPS_URL = "https://hooks.example/ops"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="secrets come from the environment"):
+        load_settings(path, env={})

@@ -1,7 +1,7 @@
 """Alert channels: a registry keyed by kind, one module per kind.
 
 To add a kind, write a `Channel` subclass in its own module and add it to `REGISTRY`
-(and to `ChannelKind` in `alerts.config`).
+(and to `ChannelKind` in `rashomon.settings.alerts`).
 """
 
 from __future__ import annotations

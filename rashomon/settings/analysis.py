@@ -1,9 +1,11 @@
 """Configuration of the analysis: leaders, topics, framing pairs and thresholds (see config/).
 
-Term lists are keyed by language (`en`, `ru`, `zh`) and matched by `analysis.terms`:
-`en` on word boundaries with simple suffixes (`*` at the end: any ending), `ru` as stems at word
-starts (each word of a phrase is a stem), `zh` as substrings. A term in capitals (`US`, `NATO`,
-`США`) is matched case-sensitively.
+Term lists are keyed by language (`en`, `ru`, `zh`). A topic's terms and exclusions are
+written in the term syntax of `analysis.phrases` (every inflected form of a Russian word, `*`
+stems, `=` exact forms, `…` gaps); leaders' names and titles, call-type words, initiator
+phrases, officials and discrepancy words are matched by `analysis.terms` (`en` on word
+boundaries with simple suffixes, `ru` as stems at word starts, `zh` as substrings). In both,
+a term in capitals (`US`, `NATO`, `США`) is matched case-sensitively.
 """
 
 from __future__ import annotations
