@@ -17,19 +17,19 @@ from collections import Counter
 from pathlib import Path
 
 from benchmarks.support import median
-from rashomon.crawl import run_crawl
+from rashomon.app import Rashomon
+from rashomon.crawl import CrawlRunner
 from rashomon.demo.sample import sample_config
 from rashomon.demo.server import SampleSite
 from rashomon.models import CrawlOutcome
-from rashomon.settings import Settings, load_settings
-from rashomon.store import Store
+from rashomon.settings import load_settings
 
 RUNS = 5
 ONE_SOURCE = "kremlin_en"
 
 
 class Crawl:
-    """The figures of one `run_crawl` call."""
+    """The figures of one `CrawlRunner.run` call."""
 
     def __init__(self, seconds: float, outcomes: list[CrawlOutcome]) -> None:
         self.seconds = seconds
@@ -41,9 +41,9 @@ class Crawl:
             self.statuses.update(outcome.responses)
 
 
-def timed(settings: Settings, store: Store, ids: list[str]) -> Crawl:
+def timed(crawler: CrawlRunner, ids: list[str]) -> Crawl:
     start = time.perf_counter()
-    outcomes = run_crawl(settings, store, ids)
+    outcomes = crawler.run(ids)
     return Crawl(time.perf_counter() - start, outcomes)
 
 
@@ -53,13 +53,10 @@ def one_run(site: SampleSite, folder: Path, number: int) -> tuple[Crawl, Crawl, 
     config.write_text(sample_config(site.origin, f"sqlite:///{folder / f'crawl-{number}.db'}"),
                       encoding="utf-8")
     settings = load_settings(config, env={})
-    store = Store.open(settings.store.url)
     ids = [source.id for source in settings.enabled_sources()]
-    try:
-        return (timed(settings, store, ids), timed(settings, store, ids),
-                timed(settings, store, [ONE_SOURCE]))
-    finally:
-        store.close()
+    with Rashomon(settings) as rashomon:  # the crawl runner as `rashomon crawl` builds it
+        crawler = rashomon.crawler
+        return timed(crawler, ids), timed(crawler, ids), timed(crawler, [ONE_SOURCE])
 
 
 def import_seconds() -> float:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -30,9 +29,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Compare two governments' readouts of the same leader call.")
 
 
-@cache
 def console(stderr: bool = False) -> Console:
-    """The terminal, made on first use (importing rich costs `rashomon diff --json` time)."""
+    """The terminal, made where a command prints (importing rich costs `rashomon diff --json`
+    time); it takes its width from the terminal, or from `COLUMNS`, when it is made."""
     from rich.console import Console
 
     return Console(stderr=stderr)

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from rashomon import cli
 from rashomon.cli import app
 from rashomon.demo.receiver import Receiver, Reply
 from rashomon.settings import load_settings
@@ -16,13 +15,6 @@ from tests.test_alerts_support import analysis, one_sided, service
 
 TOKEN = "T00000000/B00000000/XXXXsecrettokenXXXX"
 SIGNING = "whsec_c2VjcmV0IHNpZ25pbmcga2V5"
-
-
-@pytest.fixture(autouse=True)
-def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Rich wraps at the terminal's width (80 under xdist): wide enough for whole reasons."""
-    monkeypatch.setattr(cli.console(), "width", 250)
-    monkeypatch.setattr(cli.console(stderr=True), "width", 250)
 
 
 @pytest.fixture
@@ -40,8 +32,9 @@ kind = "webhook"
 url_env = "OPS_URL"
 secret_env = "OPS_SECRET"
 """, encoding="utf-8")
+    # COLUMNS: rich wraps at the terminal's width (80 under xdist); wide enough for whole reasons
     env = {"DESK_URL": f"{receiver.url}/services/{TOKEN}", "OPS_URL": f"{receiver.url}/ops",
-           "OPS_SECRET": SIGNING, "COLUMNS": "200", "RASHOMON_CONFIG": ""}
+           "OPS_SECRET": SIGNING, "COLUMNS": "250", "RASHOMON_CONFIG": ""}
     store_url = f"sqlite:///{tmp_path / 'store.db'}"
     return {"config": config, "env": env, "store": store_url}
 

@@ -5,7 +5,8 @@ Russian inflects: "военное сотрудничество" is written "во
 is not Syria), so a Russian word in a term list stands for its lexeme: all the forms pymorphy3's
 dictionary gives for it. pymorphy3 takes ~0.1 s to load and ~0.1 ms a word, so the forms of the
 packaged term lists ship precomputed (`ru_forms.json`, written by `python -m
-rashomon.analysis.morphology`); only words a user adds load the dictionary, once.
+rashomon.analysis.morphology`); only words a user adds load the dictionary, once per
+`RussianForms` (a topic index has one): no module keeps a table or a dictionary of its own.
 
 English words take the simple suffixes (s, es, ed, d, ing, 's) on a phrase's last word.
 """
@@ -15,7 +16,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Mapping
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -33,19 +33,28 @@ class RussianForms:
 
     def __init__(self, table: Mapping[str, Iterable[str]]) -> None:
         self.table = {word: frozenset(forms) for word, forms in table.items()}
+        self._dictionary: Any = None
 
     @classmethod
     def packaged(cls) -> RussianForms:
+        """The forms of the packaged term lists (`ru_forms.json`)."""
         return cls(_packaged_table())
 
     def forms(self, word: str) -> frozenset[str]:
         key = _key(word)
         if key not in self.table:
-            self.table[key] = lexeme(key)
+            self.table[key] = lexeme(key, self.dictionary())
         return self.table[key]
 
+    def dictionary(self) -> Any:
+        """pymorphy3's analyser, loaded the first time a word is not in the table."""
+        if self._dictionary is None:
+            import pymorphy3  # loaded only for words the packaged table lacks
 
-@cache
+            self._dictionary = pymorphy3.MorphAnalyzer()
+        return self._dictionary
+
+
 def _packaged_table() -> dict[str, list[str]]:
     try:
         return dict(json.loads(TABLE.read_text(encoding="utf-8")))
@@ -57,14 +66,7 @@ def _key(word: str) -> str:
     return word.lower().replace("ё", "е")
 
 
-@cache
-def _analyser() -> Any:
-    import pymorphy3  # loaded only for words the packaged table lacks
-
-    return pymorphy3.MorphAnalyzer()
-
-
-def lexeme(word: str) -> frozenset[str]:
+def lexeme(word: str, dictionary: Any) -> frozenset[str]:
     """The inflected forms of a word; the word itself when the dictionary does not know it.
 
     Parses whose dictionary form is the word win (the word was written in dictionary form);
@@ -74,7 +76,7 @@ def lexeme(word: str) -> frozenset[str]:
     out, and so is every form that does not keep the word's stem (`_same_stem`).
     """
     word = _key(word)
-    parses = _analyser().parse(word)
+    parses = dictionary.parse(word)
     chosen = [p for p in parses if _key(p.normal_form) == word] or [
         p for p in parses if any(_key(f.word) == word for f in p.lexeme)
     ]
@@ -107,7 +109,8 @@ def write_table(path: Path = TABLE) -> int:
     from rashomon.settings import load_settings
 
     words = sorted(russian_words(load_settings(env={}).topics))
-    table = {word: sorted(lexeme(word)) for word in words}
+    forms = RussianForms({})
+    table = {word: sorted(forms.forms(word)) for word in words}
     path.write_text(json.dumps(table, ensure_ascii=False, indent=0, sort_keys=True) + "\n",
                     encoding="utf-8")
     return len(table)
