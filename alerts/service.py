@@ -19,7 +19,8 @@ from datetime import datetime
 
 import httpx
 
-from alerts.channels import Channel, Sent
+from alerts.channels import Channel, Sent, all_secrets
+from alerts.channels.base import redact
 from alerts.delivery import Deliverer, DeliveryReport
 from alerts.fingerprint import idempotency_key
 from alerts.health import HealthChecker
@@ -120,17 +121,21 @@ class AlertService:
     # ------------------------------------------------------------------ the CLI
     def send_test(self, name: str) -> Sent:
         """Send a test message to one channel now, outside the outbox; the real outcome."""
-        channel = self.channels.get(name)
-        if channel is None:
-            known = ", ".join(sorted(self.channels)) or "none"
-            raise ConfigError(f"no alerts channel named {name!r} (configured: {known})")
-        now = self.clock()
-        alert = test_alert(name, now)
-        key = f"msg_test_{uuid.uuid4().hex[:24]}"
-        try:
-            return channel.send(channel.render(alert, key), key, now)
-        except DeliveryError as exc:
-            raise DeliveryError(self.deliverer.redact(str(exc))) from None
+        return send_test(self.channels, name, self.clock())
+
+
+def send_test(channels: Mapping[str, Channel], name: str, now: datetime) -> Sent:
+    """A test message to channel `name`, outside the outbox (no store needed); the real
+    outcome, or a `DeliveryError` with every channel's secrets redacted."""
+    channel = channels.get(name)
+    if channel is None:
+        known = ", ".join(sorted(channels)) or "none"
+        raise ConfigError(f"no alerts channel named {name!r} (configured: {known})")
+    key = f"msg_test_{uuid.uuid4().hex[:24]}"
+    try:
+        return channel.send(channel.render(test_alert(name, now), key), key, now)
+    except DeliveryError as exc:
+        raise DeliveryError(redact(str(exc), all_secrets(channels))) from None
 
 
 def test_alert(channel: str, now: datetime) -> Alert:

@@ -33,6 +33,7 @@ from rashomon.settings import Settings
 if TYPE_CHECKING:
     import httpx
 
+    from alerts.channels.base import Channel, Sent
     from alerts.service import AlertService
     from rashomon.analysis.analyser import Analyser
     from rashomon.analysis.service import CallService
@@ -49,16 +50,18 @@ class Rashomon:
                  sleep: Callable[[float], None] = time.sleep,
                  random: Callable[[], float] = randomness.random,
                  transport: httpx.BaseTransport | None = None, stream: TextIO | None = None,
-                 owner: str | None = None) -> None:
+                 owner: str | None = None, create_store: bool = True) -> None:
         self.settings, self.clock, self.sleep, self.random = settings, clock, sleep, random
         self.transport, self.stream, self._given_store = transport, stream, store
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.create_store = create_store  # False: a command that only reads finds the store
 
     @cached_property
     def store(self) -> Store:
         from rashomon.store import Store
 
-        return self._given_store or Store.open(self.settings.store.url, self.clock)
+        return self._given_store or Store.open(self.settings.store.url, self.clock,
+                                               create=self.create_store)
 
     @cached_property
     def analyser(self) -> Analyser:
@@ -85,25 +88,40 @@ class Rashomon:
     def alerts(self) -> AlertService:
         """The alert service, with the channels, the HTTP client they share (the service
         closes it), the health checker and the deliverer."""
-        from alerts.channels import ChannelContext, build_channels
         from alerts.delivery import Deliverer
         from alerts.health import HealthChecker, HealthRecords
-        from alerts.service import AlertService, http_client
+        from alerts.service import AlertService
 
         config, store = self.settings.alerts, self.store
-        client = http_client(config, self.transport)
-        try:
-            channels = build_channels(ChannelContext(config, self.settings.secrets, client,
-                                                     self.stream))
-        except Exception:
-            client.close()
-            raise
+        client, channels = self.channels
         records = HealthRecords(store.crawls, store.entry_points, store.documents, store.health)
         health = HealthChecker(records, self.settings.sources, config.health, self.clock)
         deliverer = Deliverer(store.outbox, channels, config.retry, self.owner,
                               config.lease_seconds, self.clock, self.sleep, self.random)
         return AlertService(store.outbox, channels, health, deliverer, leaders=self.leader_names,
                             max_press=config.max_press, clock=self.clock, client=client)
+
+    @cached_property
+    def channels(self) -> tuple[httpx.Client, dict[str, Channel]]:
+        """The alert channels and the HTTP client they share: `rashomon test-webhook` needs
+        these and no store."""
+        from alerts.channels import ChannelContext, build_channels
+        from alerts.service import http_client
+
+        config = self.settings.alerts
+        client = http_client(config, self.transport)
+        try:
+            return client, build_channels(ChannelContext(config, self.settings.secrets, client,
+                                                         self.stream))
+        except Exception:
+            client.close()
+            raise
+
+    def send_test(self, name: str) -> Sent:
+        """`rashomon test-webhook NAME`: a test message to one channel, outside the outbox."""
+        from alerts.service import send_test
+
+        return send_test(self.channels[1], name, self.clock())
 
     @property
     def leader_names(self) -> dict[str, str]:
@@ -132,6 +150,8 @@ class Rashomon:
         """Close what was built: the alert service's client, and the store if it opened it."""
         if "alerts" in self.__dict__:
             self.alerts.close()
+        elif "channels" in self.__dict__:
+            self.channels[0].close()
         if "store" in self.__dict__ and self._given_store is None:
             self.store.close()
 

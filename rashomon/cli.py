@@ -29,6 +29,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Compare two governments' readouts of the same leader call.")
 
 
+STORE_MAKERS = ("crawl", "run", "backfill")  # every other command only reads a store that exists
+
+
 def console(stderr: bool = False) -> Console:
     """The terminal, made where a command prints (importing rich costs `rashomon diff --json`
     time); it takes its width from the terminal, or from `COLUMNS`, when it is made."""
@@ -47,7 +50,8 @@ def root(
         "--store", help="Store URL (overrides the configured store url).")] = None,
 ) -> None:
     overrides = {"store": {"url": store_url}} if store_url else {}
-    ctx.obj = Rashomon(load_settings(config, overrides=overrides))
+    creates = ctx.invoked_subcommand in STORE_MAKERS
+    ctx.obj = Rashomon(load_settings(config, overrides=overrides), create_store=creates)
     ctx.call_on_close(ctx.obj.close)
 
 
@@ -205,7 +209,7 @@ def test_webhook(
 ) -> None:
     """Send a test message to channel NAME now and report the real HTTP outcome."""
     try:
-        sent = ctx.obj.alerts.send_test(name)
+        sent = ctx.obj.send_test(name)
     except DeliveryError as exc:
         console(stderr=True).print(f"{name}: not delivered: {exc}", highlight=False,
                                    markup=False)

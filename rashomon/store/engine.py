@@ -18,15 +18,17 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from rashomon.errors import StoreError
 
 
-def create_store_engine(url: str) -> Engine:
-    """An engine for `url`; a bad URL or a missing driver is a `StoreError` naming it."""
+def create_store_engine(url: str, create: bool = True) -> Engine:
+    """An engine for `url`; a bad URL or a missing driver is a `StoreError` naming it.
+    `create=False`: a SQLite file that does not exist is a `StoreError` too (a command that only
+    reads must not leave an empty store, or a folder, behind)."""
     try:
         parsed = make_url(url)
     except ArgumentError:
         raise StoreError(f"store url {url!r} is not a database URL") from None
     backend = parsed.get_backend_name()
     if backend == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        _sqlite_file(Path(parsed.database), create)
     try:
         engine = create_engine(parsed, connect_args={"timeout": 30} if backend == "sqlite" else {})
     except (ImportError, SQLAlchemyError) as exc:
@@ -34,6 +36,14 @@ def create_store_engine(url: str) -> Engine:
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _sqlite_file(path: Path, create: bool) -> None:
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif not path.is_file():
+        raise StoreError(f"no store at {path.absolute()}: `rashomon crawl`, `run` or `backfill` "
+                         "creates one (or pass --store)")
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

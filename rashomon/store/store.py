@@ -46,9 +46,10 @@ class Store:
         self.health = SourceHealthRepository(engine)
 
     @classmethod
-    def open(cls, url: str, clock: Clock = utcnow) -> Store:
-        """Connect and migrate; a store that cannot be opened is a `StoreError`."""
-        engine = create_store_engine(url)
+    def open(cls, url: str, clock: Clock = utcnow, create: bool = True) -> Store:
+        """Connect and migrate; a store that cannot be opened is a `StoreError`. `create=False`
+        for commands that only read: a store that does not exist yet is an error, not made."""
+        engine = create_store_engine(url, create)
         try:
             migrate(engine)
         except OperationalError as exc:
