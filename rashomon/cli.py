@@ -9,8 +9,10 @@ Scrapy nor the alert channels, and a command-line tool should answer before a pe
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -25,19 +27,35 @@ if TYPE_CHECKING:
 
     from rashomon.models import EntryPoint
 
+# Plain help (no rich markup): flags show as flags, and "[[alerts.channels]]" stays as written.
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  rich_markup_mode=None,
                   help="Compare two governments' readouts of the same leader call.")
 
 
 STORE_MAKERS = ("crawl", "run", "backfill")  # every other command only reads a store that exists
 
 
+PIPED_WIDTH = 10_000  # output to a pipe or a file is not wrapped at 80 columns
+
+
 def console(stderr: bool = False) -> Console:
     """The terminal, made where a command prints (importing rich costs `rashomon diff --json`
-    time); it takes its width from the terminal, or from `COLUMNS`, when it is made."""
+    time); it takes its width from the terminal, or from `COLUMNS`, when it is made. Printed to
+    a pipe or a file, a line is as long as its content."""
     from rich.console import Console
 
-    return Console(stderr=stderr)
+    stream = sys.stderr if stderr else sys.stdout
+    wide = not stream.isatty() and "COLUMNS" not in os.environ
+    return Console(stderr=stderr, width=PIPED_WIDTH if wide else None)
+
+
+def show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"rashomon {version('rashomon')}")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -48,6 +66,9 @@ def root(
         "(default: $RASHOMON_CONFIG).", dir_okay=False)] = None,
     store_url: Annotated[str | None, typer.Option(
         "--store", help="Store URL (overrides the configured store url).")] = None,
+    _version: Annotated[bool, typer.Option(
+        "--version", callback=show_version, is_eager=True,
+        help="Print the version and exit.")] = False,
 ) -> None:
     overrides = {"store": {"url": store_url}} if store_url else {}
     creates = ctx.invoked_subcommand in STORE_MAKERS
@@ -167,15 +188,24 @@ def diff_command(
 
 
 # ---------------------------------------------------------------- deliver (alerts)
-alerts_app = typer.Typer(help="The alert outbox: what was sent, what waits, what failed.")
+alerts_app = typer.Typer(rich_markup_mode=None,
+                         help="The alert outbox: what was sent, what waits, what failed.")
+
+
+class Status(StrEnum):
+    """An alert's state in the outbox."""
+
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"
 app.add_typer(alerts_app, name="alerts")
 
 
 @alerts_app.callback(invoke_without_command=True)
 def alerts_list(
     ctx: typer.Context,
-    status: Annotated[str | None, typer.Option(
-        help="Only alerts with this status: pending, sent or failed.")] = None,
+    status: Annotated[Status | None, typer.Option(
+        help="Only alerts with this status.")] = None,
     limit: Annotated[int, typer.Option(help="How many alerts to show, newest first.")] = 50,
 ) -> None:
     """List the outbox: pending, sent and failed alerts, with the reasons of failures."""
@@ -184,7 +214,8 @@ def alerts_list(
     from rashomon import views
 
     outbox = ctx.obj.store.outbox
-    console().print(views.outbox_table(outbox.messages(status, limit), outbox.counts()))
+    wanted = status.value if status is not None else None
+    console().print(views.outbox_table(outbox.messages(wanted, limit), outbox.counts()))
 
 
 @alerts_app.command("retry")

@@ -63,7 +63,7 @@ class CallService:
         with self.calls.begin() as calls:
             row = calls.get(call_id)
             if row is None:
-                raise AnalysisError(f"no call {call_id!r} (see `rashomon calls`)")
+                raise AnalysisError(_no_call(call_id, [c.id for c in calls.all()]))
             links = calls.links(call_id)
         press_ids = self.documents.press_ids(*self.analyser.press.window(row.occurred_at))
         docs = self._documents(link.document_id for link in links)
@@ -98,3 +98,11 @@ def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+def _no_call(call_id: str, known: list[str]) -> str:
+    """"no call '2022-06-15'; did you mean 2022-06-15-putin-xi-phone?" (ids it begins)."""
+    like = [known_id for known_id in known if known_id.startswith(call_id)][:5]
+    if not like:
+        return f"no call {call_id!r} (see `rashomon calls`)"
+    return f"no call {call_id!r}; did you mean {', '.join(like)}?"
