@@ -1,4 +1,5 @@
-"""The crawl child process: `python -m crawler.runner` reads one `CrawlJob` as JSON on stdin.
+"""The crawl child process: `python -m crawler.runner` reads one `CrawlJob` as a JSON line on
+stdin.
 
 Scrapy's reactor cannot restart within a process, and long-lived crawling processes grow; so
 every crawl runs here, in a fresh process the parent (`rashomon.crawl`) kills after a hard
@@ -6,13 +7,22 @@ timeout. This is the child's composition root: it opens the store once, hands it
 Scrapy components in their settings, and gives each spider its source and what the store says
 about it (where a stopped backfill resumes, which addresses were failing). Progress events go
 to stdout as JSON lines; outcomes go to the store.
+
+It never outlives its parent: the parent holds the other end of stdin open while the child
+runs, so end-of-file there means the parent is gone, and the child exits at once, storing
+nothing more; on Linux the kernel is also asked to kill it when its parent dies
+(`PR_SET_PDEATHSIG`), which holds even if the interpreter is stuck.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
+import os
+import signal
 import sys
-from typing import Any
+import threading
+from typing import IO, Any
 
 from scrapy.crawler import CrawlerProcess
 
@@ -51,8 +61,30 @@ def run(job: CrawlJob) -> None:
     store.close()
 
 
+PR_SET_PDEATHSIG = 1  # prctl(2)
+ORPHANED = 70  # the exit code when the parent is gone (EX_SOFTWARE: nobody reads it anyway)
+
+
+def watch_parent(stdin: IO[bytes]) -> None:
+    """Exit when the parent dies: at once by the kernel's signal (Linux), and at the latest
+    when stdin, which only the parent holds open, reaches its end."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    threading.Thread(target=_exit_at_end, args=(stdin,), daemon=True,
+                     name="parent-watch").start()
+
+
+def _exit_at_end(stdin: IO[bytes]) -> None:
+    stdin.read()  # returns only at end-of-file: the parent closed it, or died
+    os._exit(ORPHANED)
+
+
 def main() -> None:
-    run(CrawlJob.model_validate_json(sys.stdin.read()))
+    stdin = sys.stdin.buffer
+    job = CrawlJob.model_validate_json(stdin.readline())
+    watch_parent(stdin)
+    run(job)
 
 
 if __name__ == "__main__":

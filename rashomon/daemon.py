@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -125,9 +127,29 @@ def run_once(cycle: Cycle, lock: StoreLock, wait: float) -> CycleReport:
     """One full cycle of every enabled source under the store lock (the cron mode)."""
     lock.acquire()
     try:
-        return cycle.run(wait=wait)
+        with _exit_on_sigterm(cycle.cancel):
+            return cycle.run(wait=wait)
     finally:
         lock.release()
+
+
+@contextmanager
+def _exit_on_sigterm(cancel: threading.Event) -> Iterator[None]:
+    """SIGTERM ends a cron run the way Ctrl-C does: the running step is abandoned, the crawl
+    child killed, the store lock released, and the exit code is 128 + 15."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, _frame: object) -> None:
+        cancel.set()
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class Daemon:

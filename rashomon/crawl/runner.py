@@ -2,36 +2,27 @@
 
 `CrawlRunner` sends the child one `crawler.job.CrawlJob`; the child does the crawling and
 writes documents and one outcome row per source; the parent waits at most
-`crawl.crawl_timeout` seconds, kills the child's whole process group after that, and records a
-failed outcome for every source the child did not report. So a hung crawl never stops a
+`crawl.crawl_timeout` seconds, kills the child after that (`rashomon.crawl.child`), and records
+a failed outcome for every source the child did not report. So a hung crawl never stops a
 schedule, and memory never accumulates in the daemon. A backfill is a crawl in `backfill`
 mode with a long timeout, for the families that have an archive to walk.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import signal
-import subprocess
-import sys
-import tempfile
 import threading
-import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import IO, Any
 
 from crawler.job import CrawlJob, Mode
 from rashomon.clock import Clock
+from rashomon.crawl.child import OnEvent, run_child
 from rashomon.errors import ConfigError, CrawlError
 from rashomon.models import CrawlOutcome
 from rashomon.settings import CrawlConfig, Source
 from rashomon.store.crawls import CrawlRepository
 
-OnEvent = Callable[[dict[str, Any]], None]
 BACKFILL_TIMEOUT = 24 * 3600.0  # an archive walk is long; the crawl timeout is for routine runs
 
 
@@ -56,7 +47,7 @@ class CrawlRunner:
                        sources=[self.source(source_id) for source_id in source_ids], mode=mode,
                        since=since, log_level=log_level)
         started = self.clock()
-        problem = _run_child(job, timeout or self.config.crawl_timeout, on_event, cancel)
+        problem = run_child(job, timeout or self.config.crawl_timeout, on_event, cancel)
         record = cancel is None or not cancel.is_set()
         return self._outcomes(job, started, problem, record)
 
@@ -101,90 +92,3 @@ class CrawlRunner:
                     self.crawls.record(missing, job.run_id, job.mode)
                 recorded[source.id] = missing
         return [recorded[source.id] for source in job.sources]
-
-
-def _run_child(job: CrawlJob, timeout: float, on_event: OnEvent | None,
-               cancel: threading.Event | None) -> str | None:
-    """Run the child to its end or its deadline; a problem message, or None if it exited 0."""
-    with tempfile.TemporaryFile() as stderr:
-        child = _spawn(stderr)
-        reader = threading.Thread(target=_relay, args=(child.stdout, on_event), daemon=True)
-        reader.start()
-        _send(child, job)
-        try:
-            code = _wait(child, timeout, cancel)
-        finally:
-            if child.poll() is None:
-                _kill(child)  # before closing its pipes: a blocked reader holds them
-            reader.join(timeout=5)
-            _close(child)
-        if code is None:
-            if cancel is not None and cancel.is_set():
-                return "crawl cancelled (shutting down)"
-            return f"crawl timed out after {timeout:g} s and was killed"
-        return None if code == 0 else _exit_problem(code, stderr)
-
-
-def _wait(child: subprocess.Popen[bytes], timeout: float,
-          cancel: threading.Event | None) -> int | None:
-    """The child's exit code, or None at the deadline or when `cancel` is set."""
-    deadline = time.monotonic() + timeout
-    while (left := deadline - time.monotonic()) > 0:
-        if cancel is not None and cancel.is_set():
-            return None
-        try:
-            return child.wait(timeout=min(left, 0.5))
-        except subprocess.TimeoutExpired:
-            continue
-    return None
-
-
-def _spawn(stderr: IO[bytes]) -> subprocess.Popen[bytes]:
-    try:
-        return subprocess.Popen(
-            [sys.executable, "-m", "crawler.runner"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=stderr, start_new_session=True)
-    except OSError as exc:
-        raise CrawlError(f"cannot start the crawl process: {exc}") from None
-
-
-def _send(child: subprocess.Popen[bytes], job: CrawlJob) -> None:
-    assert child.stdin is not None
-    try:
-        child.stdin.write(job.model_dump_json().encode("utf-8"))
-        child.stdin.close()
-    except BrokenPipeError:
-        pass  # the child died at once; its exit code and stderr tell why
-
-
-def _relay(stream: IO[bytes] | None, on_event: OnEvent | None) -> None:
-    """Pass the child's progress events (JSON lines on stdout) to `on_event`."""
-    assert stream is not None
-    for line in stream:
-        try:
-            event = json.loads(line)
-        except ValueError:
-            continue
-        if on_event is not None:
-            on_event(event)
-
-
-def _close(child: subprocess.Popen[bytes]) -> None:
-    for stream in (child.stdin, child.stdout):
-        if stream is not None:
-            stream.close()
-
-
-def _kill(child: subprocess.Popen[bytes]) -> None:
-    """End the child and anything it started (its own process group)."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(child.pid, signal.SIGKILL)
-    child.wait()
-
-
-def _exit_problem(code: int, stderr: IO[bytes]) -> str:
-    stderr.seek(0)
-    lines = [line for line in stderr.read().decode("utf-8", "replace").splitlines()
-             if line.strip()]
-    last = lines[-1].strip() if lines else "no error output"
-    return f"crawl process exited with code {code}: {last}"
