@@ -22,6 +22,7 @@ CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 CJK_BREAK = re.compile(rf"(?<=[{CJK}])\s*{LINE_BREAK}\s*(?=[{CJK}])")
 ISO_DATE = re.compile(r"(\d{4})(?:[-/.年]|\s+)(\d{1,2})[-/.月](\d{1,2})")  # Xinhua: "2024 02/09"
 CLOCK = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)")
+CLOSING_TAG = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
 URL_DATE = re.compile(r"(?<!\d)(20\d{2})[-/]?(\d{2})[-/]?(\d{2})(?!\d)")
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -94,6 +95,12 @@ def _visible_text(element: Selector) -> str:
 
 def _is_element(found: Selector) -> bool:
     return found.type in ("html", "xml") and not isinstance(found.root, str)
+
+
+def cut_short(html: str) -> bool:
+    """Whether an HTML page ends before its closing `</body>` or `</html>`: it was cut short in
+    transit (a dropped connection, a server that gave up), and what it holds is half a text."""
+    return CLOSING_TAG.search(html) is None
 
 
 def parse_local_date(text: str) -> date | None:

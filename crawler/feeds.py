@@ -19,13 +19,17 @@ def parse_feed(body: bytes, url: str) -> Any:
     """The parsed feed; a malformed one (truncated, mis-encoded, HTML) raises `ParseError`.
 
     feedparser is lenient and returns whatever it salvaged with `bozo` set; a salvaged feed
-    may hold a half entry, so anything bozo is a failure, not a partial success.
+    may hold a half entry, so anything bozo is a failure, not a partial success. An empty body
+    (a 200 with nothing in it) is no feed at all: feedparser returns an object without even a
+    `version` for it.
     """
+    if not body.strip():
+        raise ParseError(url, "empty feed: the answer had no body")
     parsed = feedparser.parse(body)
-    if parsed.bozo:
+    if parsed.get("bozo"):
         problem = parsed.get("bozo_exception")
         raise ParseError(url, f"not a well-formed feed: {type(problem).__name__}: {problem}")
-    if not parsed.version:
+    if not parsed.get("version"):
         raise ParseError(url, "not an RSS or Atom feed")
     return parsed
 

@@ -8,7 +8,9 @@ meet in the crawl's stats:
   or listing that did not arrive is an error; and whether any feed or listing answered.
 - `ParseFailureMiddleware` (spider): a `ParseError` raised by a callback loses its page (and
   marks the page, so its validators are not kept); one yielded loses an entry of a feed or
-  listing while the rest of the page is read. Either is counted with its URL.
+  listing while the rest of the page is read. Either is counted with its URL and its reason.
+  Any other exception a callback raises is a parse failure too, with the exception as the
+  reason: Scrapy would log it and call the crawl a success.
 - `OutcomeExtension` builds the `CrawlOutcome` from those figures and Scrapy's own and records
   it. It owns the store's crawl outcomes repository.
 """
@@ -20,7 +22,7 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import NotConfigured, ResponseDataLossError
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.spiders import Spider
@@ -32,6 +34,8 @@ from rashomon.store.crawls import CrawlRepository
 
 log = logging.getLogger("crawler")
 FAILED_URLS = "rashomon/failed_urls"
+FAILURE_REASONS = "rashomon/failure_reasons"  # why each of FAILED_URLS failed, in order
+DEFERRED = "rashomon/deferred"  # new items left for the next crawl (`crawler.known`)
 DISCOVERY_ERRORS = "rashomon/discovery_errors"
 DISCOVERED = "rashomon/discovered"
 ITEMS_STORED = "rashomon/items_stored"
@@ -41,9 +45,19 @@ PAGE_FAILED = "rashomon_page_failed"  # request meta: the callback raised ParseE
 
 def record_failure(crawler: Crawler, url: str, problem: str) -> None:
     """A page or entry that could not be read: counted with its URL, never stored half-read."""
-    assert crawler.stats is not None
-    crawler.stats.set_value(FAILED_URLS, [*crawler.stats.get_value(FAILED_URLS, []), url])
+    stats = crawler.stats
+    assert stats is not None
+    stats.set_value(FAILED_URLS, [*stats.get_value(FAILED_URLS, []), url])
+    stats.set_value(FAILURE_REASONS, [*stats.get_value(FAILURE_REASONS, []), problem])
     log.warning("parse failure: %s: %s", url, problem)
+
+
+def problem(exception: Exception) -> str:
+    """An exception as a reason a person can read; some of Scrapy's carry no message."""
+    if isinstance(exception, ResponseDataLossError):
+        return "the answer was cut short: fewer bytes arrived than its Content-Length promised"
+    return f"{type(exception).__name__}: {exception}" if str(exception) else type(
+        exception).__name__
 
 
 class FetchMiddleware:
@@ -62,7 +76,7 @@ class FetchMiddleware:
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
-        self._note(request, False, f"{type(exception).__name__}: {exception}")
+        self._note(request, False, problem(exception))
 
     def _note(self, request: Request, ok: bool, reason: str) -> None:
         stats = self.crawler.stats
@@ -78,7 +92,8 @@ class FetchMiddleware:
 
 
 class ParseFailureMiddleware(BaseSpiderMiddleware):
-    """Counts the pages and entries the spider could not read (`ParseError`)."""
+    """Counts the pages and entries the spider could not read: a `ParseError`, or any other
+    exception its callback raised."""
 
     def get_processed_item(self, item: Any, response: Response | None) -> Any:
         if isinstance(item, ParseError):
@@ -88,10 +103,11 @@ class ParseFailureMiddleware(BaseSpiderMiddleware):
 
     def process_spider_exception(self, response: Response,
                                  exception: Exception) -> list[Any] | None:
-        if not isinstance(exception, ParseError):
-            return None
         response.meta[PAGE_FAILED] = True
-        record_failure(self.crawler, exception.url, exception.problem)
+        if isinstance(exception, ParseError):
+            record_failure(self.crawler, exception.url, exception.problem)
+        else:
+            record_failure(self.crawler, response.url, problem(exception))
         return []
 
 
@@ -134,6 +150,7 @@ class OutcomeExtension:
                        for k, v in stats.items() if k.startswith(STATUS_PREFIX)},
             items_stored=int(stats.get(ITEMS_STORED, 0)), parse_failures=len(failed),
             failed_urls=failed, error=_error(reason, stats),
+            reasons=tuple(stats.get(FAILURE_REASONS, [])), deferred=int(stats.get(DEFERRED, 0)),
         )
 
 

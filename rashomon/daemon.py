@@ -116,11 +116,15 @@ class Cycle:
 
 
 def _log_crawl(outcome: CrawlOutcome) -> None:
+    """One line per source: what it did, why it failed (each failed page with its reason), and
+    how many new items it left for the next crawl."""
     level = logging.INFO if outcome.ok else logging.WARNING
+    failures = "; ".join(outcome.failures[:3]) + ("; …" if len(outcome.failures) > 3 else "")
     log_event(log, "crawl", level, source=outcome.source_id, requests=outcome.requests,
               stored=outcome.items_stored, parse_failures=outcome.parse_failures,
+              deferred=outcome.deferred,
               seconds=round((outcome.finished_at - outcome.started_at).total_seconds(), 1),
-              result="ok" if outcome.ok else (outcome.error or "parse failures"))
+              result="ok" if outcome.ok else (outcome.error or f"parse failures: {failures}"))
 
 
 def run_once(cycle: Cycle, lock: StoreLock, wait: float) -> CycleReport:

@@ -66,7 +66,11 @@ class Document:
 
 @dataclass(frozen=True)
 class CrawlOutcome:
-    """What one crawl of one source did; feeds `rashomon sources` and the health alerts."""
+    """What one crawl of one source did; feeds `rashomon sources` and the health alerts.
+
+    `reasons` says why each of `failed_urls` failed, in the same order. `deferred` counts the
+    new items the crawl left for the next one (more than `[crawl] max_new_items` were new).
+    """
 
     source_id: str
     started_at: datetime
@@ -77,6 +81,18 @@ class CrawlOutcome:
     parse_failures: int = 0
     failed_urls: tuple[str, ...] = ()
     error: str | None = None
+    reasons: tuple[str, ...] = ()
+    deferred: int = 0
+
+    @property
+    def failures(self) -> tuple[str, ...]:
+        """Each failed URL with its reason: "http://…/68656: no title matched"."""
+        return tuple(f"{url}: {reason}" if reason else url
+                     for url, reason in zip(self.failed_urls, self._padded_reasons(), strict=True))
+
+    def _padded_reasons(self) -> tuple[str, ...]:
+        missing = len(self.failed_urls) - len(self.reasons)
+        return self.reasons[:len(self.failed_urls)] + ("",) * max(missing, 0)
 
     @property
     def ok(self) -> bool:

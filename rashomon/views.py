@@ -60,11 +60,25 @@ def failing_addresses(states: Sequence[EntryPoint]) -> str:
 
 
 def _result(outcome: CrawlOutcome) -> str:
+    """ok, or what failed and why (each failed page with its reason); and what was deferred."""
     if outcome.error:
-        return f"[red]failed[/red]: {outcome.error}"
-    if outcome.parse_failures:
-        return "[yellow]parse failures[/yellow]: " + ", ".join(outcome.failed_urls[:3])
-    return "[green]ok[/green]"
+        result = f"[red]failed[/red]: {escape(outcome.error)}"
+    elif outcome.parse_failures:
+        result = "[yellow]parse failures[/yellow]: " + escape(problems(outcome))
+    else:
+        result = "[green]ok[/green]"
+    return result + (f"; {deferred(outcome)}" if outcome.deferred else "")
+
+
+def problems(outcome: CrawlOutcome, shown: int = 3) -> str:
+    """The first failed pages with their reasons, one a line, and how many more there are."""
+    lines = list(outcome.failures[:shown])
+    more = len(outcome.failures) - shown
+    return "\n".join(lines + ([f"(+{more} more)"] if more > 0 else []))
+
+
+def deferred(outcome: CrawlOutcome) -> str:
+    return f"{outcome.deferred} new item(s) left for the next crawl ([crawl] max_new_items)"
 
 
 def sources_table(sources: Iterable[Source], history: dict[str, list[CrawlOutcome]],
@@ -88,8 +102,9 @@ def sources_table(sources: Iterable[Source], history: dict[str, list[CrawlOutcom
 def _failure(outcome: CrawlOutcome | None) -> str:
     if outcome is None:
         return "-"
-    reason = outcome.error or f"{outcome.parse_failures} parse failure(s)"
-    return f"{_when(outcome.finished_at)}: {reason}"
+    reason = outcome.error or (f"{outcome.parse_failures} parse failure(s): "
+                               f"{problems(outcome, shown=2)}")
+    return f"{_when(outcome.finished_at)}: {escape(reason)}"
 
 
 def _when(stamp: datetime | None) -> str:

@@ -88,6 +88,19 @@ def test_crawl_outcomes_newest_first(any_store: Store) -> None:
     assert [c.items_stored for c in any_store.crawls.outcomes(run_id="run0")] == [0]
 
 
+def test_crawl_outcomes_keep_failure_reasons_and_deferred_items(any_store: Store) -> None:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    outcome = CrawlOutcome("xinhua_en", start, start, parse_failures=2,
+                           failed_urls=("http://x/1", "http://x/2"),
+                           reasons=("empty feed", "page cut short: no closing </html>"),
+                           deferred=4950)
+    any_store.crawls.record(outcome, run_id="r")
+    [kept] = any_store.crawls.outcomes(source_id="xinhua_en")
+    assert kept.reasons == outcome.reasons and kept.deferred == 4950
+    assert kept.failures == ("http://x/1: empty feed",
+                             "http://x/2: page cut short: no closing </html>")
+
+
 def test_validators_and_cursors_upsert(any_store: Store) -> None:
     any_store.validators.save("http://x/feed", '"abc"', None)
     any_store.validators.save("http://x/feed", '"def"', "Wed, 15 Jun 2022 11:40:00 GMT")
@@ -130,6 +143,26 @@ def test_a_store_from_before_date_only_calls_gains_the_column(tmp_path: Path) ->
         version = connection.execute(
             text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
     assert "date_only" in columns and version == str(LATEST)  # every step since version 0 ran
+
+
+def test_a_store_from_before_failure_reasons_keeps_its_crawls(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    Store.open(url).close()
+    engine = create_store_engine(url)
+    with engine.begin() as connection:  # the crawls table of version 2, with one old row
+        connection.execute(text("ALTER TABLE crawls DROP COLUMN failure_reasons"))
+        connection.execute(text("ALTER TABLE crawls DROP COLUMN deferred"))
+        connection.execute(text("UPDATE meta SET value = '2' WHERE key = 'schema_version'"))
+        connection.execute(text(
+            "INSERT INTO crawls (run_id, source_id, mode, started_at, finished_at, requests, "
+            "responses, items_stored, parse_failures, failed_urls) VALUES ('r', 'kremlin_en', "
+            "'crawl', '2026-01-01 00:00:00', '2026-01-01 00:01:00', 1, '{}', 0, 1, "
+            "'[\"http://x/1\"]')"))
+    store = Store.open(url)
+    [old] = store.crawls.outcomes()
+    store.close()
+    assert old.failed_urls == ("http://x/1",) and old.reasons == () and old.deferred == 0
+    assert old.failures == ("http://x/1",)
 
 
 def test_bad_store_url_is_a_store_error() -> None:

@@ -80,6 +80,7 @@ class SourceSpider(scrapy.Spider):
         selector raises `ParseError`."""
         if not self.fresh(response):
             return None
+        self.require_complete(response)
         items = extract.first_match(response, self.source.selectors["listing_item"])
         if not items:
             raise ParseError(response.url, "no listing items matched")
@@ -113,6 +114,13 @@ class SourceSpider(scrapy.Spider):
     def fresh(self, response: Response) -> bool:
         """False when a feed or listing answered 304 (nothing changed since last time)."""
         return response.status != 304
+
+    def require_complete(self, response: Response) -> None:
+        """An HTML page cut short in transit raises `ParseError`: half an article is never
+        stored as if it were the whole, and a cut listing keeps no validators, so it is read
+        in full next time."""
+        if extract.cut_short(response.text):
+            raise ParseError(response.url, "page cut short: it ends before </body> or </html>")
 
     def read_feed(self, response: Response) -> Any | None:
         """A fresh, well-formed RSS/Atom feed; None for a 304. A broken feed raises
@@ -148,6 +156,7 @@ class SourceSpider(scrapy.Spider):
     def parse_article(self, response: Response, via: str = "") -> Iterator[Document]:
         """An article page, parsed with the source's selector chains; `via` is the feed or
         listing that linked it (its address can be a kind signal)."""
+        self.require_complete(response)
         parser = ArticleParser(self.source, response.text, response.url)
         parsed = parser.parse()
         kind = self.kind(parsed["title"], [response.url, via], parsed["paragraphs"], parser.raw)

@@ -3,7 +3,8 @@
 Contract (every backend): `record` appends an outcome under its run id and mode ("crawl" or
 "backfill"); `outcomes` returns them newest first (by finish time, then insertion), optionally
 of one source, of one run, at most `limit`; `oldest` is a source's first recorded crawl.
-Response counts and failed URLs round-trip unchanged; times are aware UTC.
+Response counts, failed URLs with their reasons and the deferred count round-trip unchanged
+(an outcome recorded before reasons were kept has none); times are aware UTC.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ def _row(outcome: CrawlOutcome, run_id: str, mode: str) -> dict[str, Any]:
         "requests": outcome.requests, "responses": dict(outcome.responses),
         "items_stored": outcome.items_stored, "parse_failures": outcome.parse_failures,
         "failed_urls": list(outcome.failed_urls), "error": outcome.error,
+        "failure_reasons": list(outcome.reasons), "deferred": outcome.deferred,
     }
 
 
@@ -65,5 +67,6 @@ def _outcome(row: RowMapping) -> CrawlOutcome:
         finished_at=row["finished_at"], requests=row["requests"],
         responses=dict(row["responses"]), items_stored=row["items_stored"],
         parse_failures=row["parse_failures"], failed_urls=tuple(row["failed_urls"]),
-        error=row["error"],
+        error=row["error"], reasons=tuple(row["failure_reasons"] or ()),
+        deferred=row["deferred"],
     )

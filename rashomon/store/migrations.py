@@ -40,10 +40,22 @@ def _one_progress_table(connection: Connection) -> None:
         connection.execute(text("DROP TABLE analysis_marks"))
 
 
+def _crawl_reasons_and_deferred(connection: Connection) -> None:
+    """Crawl outcomes keep why each page failed, and how many new items waited for the next
+    crawl (`[crawl] max_new_items`)."""
+    columns = {column["name"] for column in inspect(connection).get_columns("crawls")}
+    if "failure_reasons" not in columns:
+        connection.execute(text("ALTER TABLE crawls ADD COLUMN failure_reasons JSON"))
+    if "deferred" not in columns:
+        connection.execute(text(
+            "ALTER TABLE crawls ADD COLUMN deferred INTEGER NOT NULL DEFAULT 0"))
+
+
 # (version, what it does, the step). Append only; never edit a step that has shipped.
 STEPS: list[tuple[int, str, Step]] = [
     (1, "calls.date_only", _calls_date_only),
     (2, "cursors: the one progress table (scope; analysis_marks moved in)", _one_progress_table),
+    (3, "crawls.failure_reasons, crawls.deferred", _crawl_reasons_and_deferred),
 ]
 
 

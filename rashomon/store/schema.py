@@ -92,6 +92,8 @@ crawls = Table(
     Column("parse_failures", Integer, nullable=False, default=0),
     Column("failed_urls", JSON, nullable=False),
     Column("error", Text),
+    Column("failure_reasons", JSON),  # why each failed URL failed, in order (since version 3)
+    Column("deferred", Integer, nullable=False, default=0),  # new items left for the next crawl
     Index("ix_crawls_source", "source_id", "finished_at"),
 )
 
