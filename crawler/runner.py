@@ -22,6 +22,7 @@ import os
 import signal
 import sys
 import threading
+from datetime import date
 from typing import IO, Any
 
 from scrapy.crawler import CrawlerProcess
@@ -31,7 +32,7 @@ from crawler.entrypoints import failing_addresses
 from crawler.job import CrawlJob
 from crawler.settings import scrapy_settings
 from crawler.spiders import FAMILIES
-from rashomon.settings import Source
+from rashomon.settings import CrawlConfig, Source
 from rashomon.store import Store
 
 
@@ -41,12 +42,12 @@ def emit(event: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def spider_arguments(job: CrawlJob, source: Source, store: Store) -> dict[str, Any]:
+def spider_arguments(source: Source, store: Store, crawl: CrawlConfig, mode: str = "crawl",
+                     since: date | None = None) -> dict[str, Any]:
     """What a spider parses with: its source, the crawl's mode, and the store's memory of it."""
-    backfill = job.mode == "backfill"
-    resume = resume_position(store.cursors, source.id, job.since) if backfill else None
-    return {"source": source, "mode": job.mode, "since": job.since,
-            "max_pages": job.crawl.max_listing_pages, "resume": resume,
+    resume = resume_position(store.cursors, source.id, since) if mode == "backfill" else None
+    return {"source": source, "mode": mode, "since": since,
+            "max_pages": crawl.max_listing_pages, "resume": resume,
             "failing": failing_addresses(store.entry_points, source)}
 
 
@@ -56,7 +57,8 @@ def run(job: CrawlJob) -> None:
                                log_level=job.log_level)
     process = CrawlerProcess(settings)
     for source in job.sources:
-        process.crawl(FAMILIES[source.family], **spider_arguments(job, source, store))
+        process.crawl(FAMILIES[source.family],
+                      **spider_arguments(source, store, job.crawl, job.mode, job.since))
     process.start()
     store.close()
 

@@ -1,9 +1,11 @@
-"""Scrapy settings of the Rashomon crawler.
+"""Scrapy settings of the Rashomon crawler, and the module `scrapy.cfg` names.
 
 These are the fixed parts (the components, no listening ports, quiet logs); `scrapy_settings()`
 adds what comes from Rashomon's configuration (`[crawl]`) and what the crawl child hands its
-components: the open store (`RASHOMON_STORE`, whose repositories the components own), the run
-id, the progress reporter and the clock.
+components (`configured()`): the open store (`RASHOMON_STORE`, whose repositories the
+components own), the run id, the progress reporter and the clock. Scrapy's own commands
+(`scrapy list`, `scrapy crawl SOURCE_ID`) find one spider per configured source through
+`crawler.project.SourceSpiderLoader`, which adds the same to each spider's settings.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from rashomon.settings import CrawlConfig
 from rashomon.store import Store
 
 BOT_NAME = "rashomon"
-SPIDER_MODULES = ["crawler.spiders"]
+SPIDER_LOADER_CLASS = "crawler.project.SourceSpiderLoader"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 # A daemon opens no port: no telnet console, no remote control (on by default in Scrapy 2.19).
@@ -26,7 +28,7 @@ REMOTE_CONTROL_ENABLED = False
 # One request at a time per host; the delay comes from [crawl] download_delay.
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5  # each delay is 0.5 to 1.5 times download_delay
 ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False
 
@@ -63,8 +65,15 @@ def scrapy_settings(crawl: CrawlConfig, store: Store | None = None, *, run_id: s
                     clock: Clock = utcnow, log_level: str = "WARNING") -> dict[str, Any]:
     """This module's settings, the user's [crawl] table, and what the components are given."""
     fixed = {name: value for name, value in globals().items() if name.isupper()}
+    return {**fixed, **configured(crawl, store, run_id=run_id, progress=progress, clock=clock),
+            "LOG_LEVEL": log_level}
+
+
+def configured(crawl: CrawlConfig, store: Store | None, *, run_id: str = "",
+               progress: Callable[[dict[str, Any]], None] | None = None,
+               clock: Clock = utcnow) -> dict[str, Any]:
+    """The user's [crawl] table as Scrapy settings, and what the components are given."""
     return {
-        **fixed,
         "USER_AGENT": crawl.user_agent,
         "DOWNLOAD_DELAY": crawl.download_delay,
         "ROBOTSTXT_OBEY": crawl.obey_robots,
@@ -77,5 +86,4 @@ def scrapy_settings(crawl: CrawlConfig, store: Store | None = None, *, run_id: s
         "RASHOMON_RUN_ID": run_id,
         "RASHOMON_PROGRESS": progress,
         "RASHOMON_CLOCK": clock,
-        "LOG_LEVEL": log_level,
     }
