@@ -55,6 +55,12 @@ class Alert:
     changes: tuple[str, ...] = ()
     health: HealthNote | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
+    sources: Mapping[str, str] = field(default_factory=dict)  # source id → configured name
+    page_url: str | None = None  # the call's page in the report, when `[report] base_url` is set
+
+    def source_name(self, source_id: str) -> str:
+        """A source as readers know it ("The Guardian: Russia"), never its id unless unnamed."""
+        return self.sources.get(source_id) or source_id
 
     @property
     def call(self) -> Call | None:
@@ -89,6 +95,8 @@ def build_alert(
     now: datetime,
     leaders: Mapping[str, str] | None = None,
     max_press: int = 5,
+    sources: Mapping[str, str] | None = None,
+    page_url: str | None = None,
 ) -> Alert | None:
     """The alert to send about this call now, or None (see the module docstring)."""
     current = Snapshot.of(analysis)
@@ -108,7 +116,8 @@ def build_alert(
         type=kind, subject=analysis.call.id, headline=headline(kind, analysis, names, what),
         fingerprint=digest, created_at=now, analysis=analysis,
         snapshot=replace(current, fingerprint=digest), leaders=names,
-        press=top_press(analysis.press, max_press), changes=what,
+        press=top_press(analysis.press, max_press), changes=what, sources=dict(sources or {}),
+        page_url=page_url,
     )
 
 

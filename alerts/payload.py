@@ -2,9 +2,11 @@
 
 Every body shares an envelope — `schema_version`, `type`, `id` (= the `webhook-id` header),
 `created_at`, `headline` — and then either the call fields (`call`, `sides`, `only_in`,
-`topics`, `framing`, `press`, `one_sided`, `changes`) or the `source` health fields.
-Times are RFC 3339 UTC with `Z`. Fields are only ever added within a version; a removal or a
-change of meaning bumps `schema_version`.
+`topics`, `sentences`, `framing`, `press`, `one_sided`, `changes`) or the `source` health
+fields. Times are RFC 3339 UTC with `Z`. Fields are only ever added within a version; a removal
+or a change of meaning bumps `schema_version`. Added in version 1 since it was first published:
+`call.report_url`, `topics[].evidence[].matched`, `sentences`, `press[].source_name`.
+Evidence is always whole here (a program shortens as it likes), with the words that matched.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from alerts.message import Alert, HealthNote
+from alerts.quotes import Quote, display_order, quotes
 from alerts.text import utc_iso
 from rashomon.models import CallAnalysis, Document, Evidence, Framing, PressItem, TopicFinding
 
@@ -46,14 +49,17 @@ def _call_fields(alert: Alert, analysis: CallAnalysis) -> dict[str, Any]:
             "date_only": call.date_only,
             "participants": list(call.participants),
             "initiator": call.initiator,
+            "report_url": alert.page_url,
         },
         "one_sided": analysis.one_sided,
         "sides": {side: {"documents": [_document(d) for d in call.documents_of(side)]}
                   for side in sides},
         "only_in": {side: list(analysis.only_in(side)) for side in sides},
-        "topics": [_topic(topic, analysis) for topic in analysis.topics if topic.watched],
+        "topics": [_topic(topic, analysis) for topic in sorted(analysis.topics, key=display_order)
+                   if topic.watched],
+        "sentences": [_sentence(quote) for quote in quotes(analysis)],
         "framing": [_framing(item) for item in analysis.framing],
-        "press": [_press(item) for item in alert.press],
+        "press": [_press(item, alert) for item in alert.press],
         "changes": list(alert.changes),
     }
 
@@ -72,7 +78,15 @@ def _topic(topic: TopicFinding, analysis: CallAnalysis) -> dict[str, Any]:
 
 def _evidence(item: Evidence) -> dict[str, Any]:
     return {"side": item.side, "language": item.language, "sentence": item.sentence,
-            "url": item.url}
+            "url": item.url, "matched": list(item.matched)}
+
+
+def _sentence(quote: Quote) -> dict[str, Any]:
+    """A sentence quoted once with every topic it carries: one-sided ones, then context."""
+    return {"side": quote.side, "language": quote.language, "sentence": quote.sentence,
+            "url": quote.url, "topics": [topic.id for topic in quote.divergent],
+            "context_topics": [topic.id for topic in quote.context],
+            "matched": list(quote.matched)}
 
 
 def _framing(item: Framing) -> dict[str, Any]:
@@ -80,8 +94,9 @@ def _framing(item: Framing) -> dict[str, Any]:
             "side_b": item.side_b, "topic_b": item.topic_b}
 
 
-def _press(item: PressItem) -> dict[str, Any]:
+def _press(item: PressItem, alert: Alert) -> dict[str, Any]:
     return {"title": item.title, "url": item.url, "source": item.source_id,
+            "source_name": alert.source_name(item.source_id),
             "published": utc_iso(item.published_at),
             "discusses_discrepancy": item.discusses_discrepancy}
 

@@ -1,8 +1,9 @@
 """The readable body of an alert as titled sections of lines, whatever the markup.
 
-Slack and stdout render the same sections; only the markup differs (Slack's `<url|title>`
-links and `*bold*`, plain text elsewhere). A line is the unit a long message is split at,
-so a link is never cut in two.
+Slack, stdout and e-mail render the same sections; only the markup differs (Slack's
+`<url|title>` links and `*bold*`, HTML in e-mail, plain text elsewhere). A line is the unit a
+long message is split at, so a link is never cut in two. Evidence is quoted once per sentence
+(`alerts.quotes`), shortened around the words that matched, which the markup marks.
 """
 
 from __future__ import annotations
@@ -11,14 +12,18 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from alerts.message import Alert, HealthNote
+from alerts.quotes import Quote, side_quotes
 from alerts.text import call_kind, capital_sides, local_times, place
-from rashomon.models import CallAnalysis, Document, Framing, PressItem, TopicFinding
-from rashomon.text import shorten, utc_text
+from rashomon.models import CallAnalysis, Document, Framing, PressItem
+from rashomon.text import excerpt, shorten, split_marked, utc_text
+
+REPORT_LINK = "the two accounts side by side"
 
 
 class Markup(Protocol):
     def text(self, value: str) -> str: ...
     def bold(self, value: str) -> str: ...
+    def mark(self, value: str) -> str: ...  # a matched word, already escaped
     def link(self, title: str, url: str) -> str: ...
 
 
@@ -37,6 +42,9 @@ class Plain:
     def bold(self, value: str) -> str:
         return value
 
+    def mark(self, value: str) -> str:
+        return f"*{value}*"
+
     def link(self, title: str, url: str) -> str:
         return f"{title} <{url}>"
 
@@ -52,9 +60,9 @@ def sections(alert: Alert, markup: Markup, evidence_chars: int = 240) -> list[Se
         Section("What changed", tuple(f"• {markup.text(line)}" for line in alert.changes)),
         _one_sided(alert.analysis, markup) if alert.one_sided else None,
         *(_side(alert.analysis, side, markup) for side in alert.analysis.call.sides),
-        _topics(alert.asymmetric, markup, evidence_chars),
+        _topics(alert.analysis, markup, evidence_chars),
         _framing(alert.framing, _labels(alert.analysis), markup),
-        _press(alert.press, markup),
+        _press(alert, markup),
     ]
     return [s for s in found if s is not None and s.lines]
 
@@ -66,7 +74,10 @@ def _overview(alert: Alert, markup: Markup) -> Section:
     lines = [f"When: {when}", f"Call: {call_kind(call.type)} · Leaders: {', '.join(alert.leaders)}"]
     if call.initiator:
         lines.append(f"Initiated by: {_initiator(call.initiator, alert)}")
-    return Section("The call", tuple(markup.text(line) for line in lines))
+    shown = [markup.text(line) for line in lines]
+    if alert.page_url:
+        shown.append(f"{markup.text('Report:')} {markup.link(REPORT_LINK, alert.page_url)}")
+    return Section("The call", tuple(shown))
 
 
 def _initiator(initiator: str, alert: Alert) -> str:
@@ -95,18 +106,27 @@ def _doc(doc: Document, markup: Markup) -> str:
     return f"• {markup.link(title, doc.url)} — {markup.text(meta)}"
 
 
-def _topics(topics: tuple[TopicFinding, ...], markup: Markup, limit: int) -> Section:
-    return Section("Only in one account", tuple(_topic(t, markup, limit) for t in topics))
+def _topics(analysis: CallAnalysis, markup: Markup, limit: int) -> Section:
+    """Per side, each sentence once with the topics only that side raised in it."""
+    lines: list[str] = []
+    for side in analysis.call.sides:
+        found = side_quotes(analysis, side)
+        if found:
+            lines.append(markup.bold(markup.text(f"Only {place(side)}:")))
+            lines += [_quote(quote, markup, limit) for quote in found]
+    return Section("Only in one account", tuple(lines))
 
 
-def _topic(topic: TopicFinding, markup: Markup, limit: int) -> str:
-    side = sorted(topic.sides)[0]
-    evidence = [item for item in topic.evidence if item.side == side]
-    first = evidence[0]
-    more = f" (+{len(evidence) - 1} more)" if len(evidence) > 1 else ""
-    quote = f"“{shorten(first.sentence, limit)}” ({first.language}){more}"
-    return (f"• {markup.bold(markup.text(topic.label))} — only {place(side)}: "
-            f"{markup.text(quote)} {markup.link('source', first.url)}")
+def _quote(quote: Quote, markup: Markup, limit: int) -> str:
+    """• “…the *matched words*…” (en) — Topic, Topic · context: Topic  <source>"""
+    text, spans = excerpt(quote.sentence, quote.matched, quote.language, limit)
+    said = "".join(markup.mark(markup.text(piece)) if marked else markup.text(piece)
+                   for piece, marked in split_marked(text, spans))
+    labels = ", ".join(markup.bold(markup.text(topic.label)) for topic in quote.divergent)
+    if quote.context:
+        labels += markup.text(" · context: " + ", ".join(t.label for t in quote.context))
+    return (f"• {markup.text('“')}{said}{markup.text(f'” ({quote.language}) — ')}{labels} "
+            f"{markup.link('source', quote.url)}")
 
 
 def _labels(analysis: CallAnalysis) -> dict[str, str]:
@@ -122,13 +142,14 @@ def _framing(items: tuple[Framing, ...], labels: dict[str, str], markup: Markup)
     return Section("Framing", tuple(lines))
 
 
-def _press(items: tuple[PressItem, ...], markup: Markup) -> Section:
-    return Section("Press", tuple(_press_line(item, markup) for item in items))
+def _press(alert: Alert, markup: Markup) -> Section:
+    return Section("Press", tuple(_press_line(item, alert.source_name(item.source_id), markup)
+                                  for item in alert.press))
 
 
-def _press_line(item: PressItem, markup: Markup) -> str:
+def _press_line(item: PressItem, source: str, markup: Markup) -> str:
     mark = " — discusses the discrepancy" if item.discusses_discrepancy else ""
-    meta = f"{item.source_id}, {item.published_at:%Y-%m-%d}{mark}"
+    meta = f"{source}, {item.published_at:%Y-%m-%d}{mark}"
     return f"• {markup.link(shorten(item.title, 200), item.url)} — {markup.text(meta)}"
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
 import httpx
@@ -48,10 +48,14 @@ class AlertService:
 
     def __init__(self, outbox: OutboxRepository, channels: Mapping[str, Channel],
                  health: HealthChecker, deliverer: Deliverer, *, leaders: Mapping[str, str],
-                 max_press: int, clock: Clock, client: httpx.Client | None = None) -> None:
+                 max_press: int, clock: Clock, client: httpx.Client | None = None,
+                 sources: Mapping[str, str] | None = None,
+                 page_url: Callable[[str], str | None] | None = None) -> None:
         self.outbox, self.channels, self.health = outbox, dict(channels), health
         self.deliverer, self.leaders, self.max_press = deliverer, dict(leaders), max_press
         self.clock, self.client = clock, client
+        self.sources = dict(sources or {})  # source id → name, for press lines
+        self.page_url = page_url or (lambda call_id: None)  # the call's report page, if any
 
     @property
     def owner(self) -> str:
@@ -89,7 +93,8 @@ class AlertService:
         stored = self.outbox.state(analysis.call.id, channel.name)
         previous = None if stored is None else Snapshot.from_json(stored)
         alert = build_alert(analysis, previous, now=self.clock(), leaders=self.leaders,
-                            max_press=self.max_press)
+                            max_press=self.max_press, sources=self.sources,
+                            page_url=self.page_url(analysis.call.id))
         if alert is None or alert.snapshot is None:
             return 0
         change = self.outbox.advance_state(

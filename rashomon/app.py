@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from rashomon.analysis.service import CallService
     from rashomon.crawl import CrawlRunner
     from rashomon.daemon import Cycle, Daemon
+    from rashomon.report import Report
     from rashomon.store import Store
     from rashomon.store.lock import StoreLock
 
@@ -99,7 +100,8 @@ class Rashomon:
         deliverer = Deliverer(store.outbox, channels, config.retry, self.owner,
                               config.lease_seconds, self.clock, self.sleep, self.random)
         return AlertService(store.outbox, channels, health, deliverer, leaders=self.leader_names,
-                            max_press=config.max_press, clock=self.clock, client=client)
+                            max_press=config.max_press, clock=self.clock, client=client,
+                            sources=self.source_names, page_url=self.page_url)
 
     @cached_property
     def channels(self) -> tuple[httpx.Client, dict[str, Channel]]:
@@ -129,13 +131,36 @@ class Rashomon:
         return {lid: (leader.names.get("en") or [lid])[0]
                 for lid, leader in self.settings.leaders.items()}
 
+    @property
+    def source_names(self) -> dict[str, str]:
+        """Display names: a source's configured name, else its id."""
+        return {sid: source.name or sid for sid, source in self.settings.sources.items()}
+
+    @cached_property
+    def report(self) -> Report:
+        """The static report, marking sentences with the analyser's own compiled topics."""
+        from rashomon.report import Report, ReportInfo
+
+        return Report(ReportInfo.from_settings(self.settings), self.analyser.topics)
+
+    def page_url(self, call_id: str) -> str | None:
+        """A call's page where the report is published (`[report] base_url`), else None."""
+        if not self.settings.report.base_url:
+            return None
+        from rashomon.report import page_path
+
+        return self.settings.report.page_url(page_path(call_id))
+
     @cached_property
     def cycle(self) -> Cycle:
         from rashomon.daemon import Cycle
+        from rashomon.report import ReportFolder
 
         enabled = [source.id for source in self.settings.enabled_sources()]
+        folder = self.settings.report.directory
         return Cycle(self.crawler, self.calls, self.alerts, self.store.cursors, sources=enabled,
-                     max_call_age_days=self.settings.alerts.max_call_age_days, clock=self.clock)
+                     max_call_age_days=self.settings.alerts.max_call_age_days, clock=self.clock,
+                     report=None if folder is None else ReportFolder(self.report, folder))
 
     def lock(self) -> StoreLock:
         """The store lock that keeps one daemon (or cron run) per store."""

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from rashomon.app import Rashomon
-from rashomon.errors import DeliveryError, RashomonError
+from rashomon.errors import ConfigError, DeliveryError, RashomonError
 from rashomon.settings import load_settings
 
 if TYPE_CHECKING:
@@ -158,14 +158,49 @@ def calls_command(
 
 
 @app.command("show")
-def show_command(ctx: typer.Context, call_id: Annotated[str, typer.Argument()]) -> None:
+def show_command(
+    ctx: typer.Context,
+    call_id: Annotated[str, typer.Argument()],
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="The call's view model, the object its report page is drawn from.")
+    ] = False,
+) -> None:
     """One call side by side: per topic ✓/✗ with the evidence, framing, press links."""
     from rashomon import views
 
     rashomon: Rashomon = ctx.obj
     now = rashomon.clock()
     rashomon.calls.update(now)
-    console().print(views.call_view(rashomon.calls.analyse(call_id, now)))
+    model = rashomon.report.call_view(rashomon.calls.analyse(call_id, now))
+    if as_json:
+        typer.echo(views.dumps(model))
+    else:
+        console().print(views.call_view(model))
+
+
+@app.command("report")
+def report_command(
+    ctx: typer.Context,
+    call_ids: Annotated[list[str] | None, typer.Argument(
+        metavar="[CALL_ID]...", help="The calls to include (default: every call).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", file_okay=False, help="The folder to write (default: [report] dir).")] = None,
+) -> None:
+    """Write the static HTML report: DIR/index.html and one page per call, side by side."""
+    rashomon: Rashomon = ctx.obj
+    folder = out or rashomon.settings.report.directory
+    if folder is None:
+        raise ConfigError("rashomon report: give --out DIR (or set [report] dir)")
+    now = rashomon.clock()
+    rashomon.calls.update(now)
+    if call_ids:
+        analyses = [rashomon.calls.analyse(call_id, now) for call_id in call_ids]
+        rashomon.report.write(folder, analyses)
+    else:
+        analyses = rashomon.calls.all(now)
+        rashomon.report.publish(folder, analyses)
+    console().print(f"{len(analyses)} call page(s) and the index written: "
+                    f"{(folder / 'index.html').resolve()}", highlight=False, markup=False)
 
 
 @app.command("diff")
@@ -274,13 +309,20 @@ def run(
 
 
 @app.command()
-def demo(log_level: LogLevel = "WARNING") -> None:
-    """Everything offline: sample site → crawl → analysis → Slack and webhook."""
+def demo(
+    folder: Annotated[Path, typer.Option(
+        "--dir", file_okay=False, help="Where the demo keeps its store and report.")
+    ] = Path("var/demo"),
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", help="Also print the Slack message and the webhook payload.")] = False,
+    log_level: LogLevel = "WARNING",
+) -> None:
+    """Everything offline: sample site → crawl → analysis → alerts, `show`, the report."""
     from rashomon.demo.run import run_demo
     from rashomon.logs import setup_logging
 
     setup_logging("text", log_level)
-    if not run_demo(console()):
+    if not run_demo(console(), folder, verbose):
         raise typer.Exit(1)
 
 

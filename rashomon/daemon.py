@@ -5,7 +5,9 @@ enabled source. `Daemon` runs a first full cycle at start-up, then each source o
 interval (APScheduler 3, with jitter, coalescing and a generous misfire grace time), and a
 delivery pass every half minute for retries. Every crawl runs in a child process with a hard
 timeout, so a hung crawl is killed and recorded and the schedule goes on. The store lock keeps
-one daemon (or cron run) per store; SIGTERM/SIGINT stop it cleanly.
+one daemon (or cron run) per store; SIGTERM/SIGINT stop it cleanly. With `[report] dir` set,
+each analysis pass that changed a call rewrites the report there before alerts are delivered,
+so the link an alert carries leads to a page that exists.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from rashomon.clock import Clock
 from rashomon.crawl import CrawlRunner
 from rashomon.logs import log_event
 from rashomon.models import CallAnalysis, CrawlOutcome
+from rashomon.report import ReportFolder
 from rashomon.settings import Source
 from rashomon.store.cursors import CursorRepository
 from rashomon.store.lock import StoreLock
@@ -62,9 +65,11 @@ class Cycle:
 
     def __init__(self, crawler: CrawlRunner, calls: CallService, alerts: AlertService,
                  cursors: CursorRepository, *, sources: list[str], max_call_age_days: float,
-                 clock: Clock, cancel: threading.Event | None = None) -> None:
+                 clock: Clock, cancel: threading.Event | None = None,
+                 report: ReportFolder | None = None) -> None:
         self.crawler, self.calls, self.alerts, self.cursors = crawler, calls, alerts, cursors
         self.sources, self.max_call_age_days, self.clock = sources, max_call_age_days, clock
+        self.report = report
         self.cancel = cancel or threading.Event()
         self._lock = threading.Lock()
 
@@ -81,8 +86,13 @@ class Cycle:
         not by what `CallService.update` returned: `rashomon calls` may have matched the new
         documents in between, and its changes must still be alerted.
         """
+        return self._recent_analyses(self._changed(now), now)
+
+    def _changed(self, now: datetime) -> list[str]:
         self.calls.update(now)
-        changed = self.calls.changed(self._alerted_until())
+        return self.calls.changed(self._alerted_until())
+
+    def _recent_analyses(self, changed: list[str], now: datetime) -> list[CallAnalysis]:
         analyses = [self.calls.analyse(call_id, now) for call_id in changed]
         return [analysis for analysis in analyses if self._recent(analysis, now)]
 
@@ -101,7 +111,10 @@ class Cycle:
         report = CycleReport(self.collect(ids))
         with self._lock:
             now = self.clock()
-            report.analyses = self.analyse(now)
+            changed = self._changed(now)
+            report.analyses = self._recent_analyses(changed, now)
+            if changed or (self.report is not None and self.report.missing):
+                self.publish(now)
             report.queued = self.alerts.enqueue(report.analyses)
             self.cursors.save(*ALERTED, now.isoformat())
             report.queued += self.alerts.check_health(ids)
@@ -113,6 +126,20 @@ class Cycle:
     def deliver(self) -> DeliveryReport:
         with self._lock:
             return self.alerts.deliver_due()
+
+    def publish(self, now: datetime) -> None:
+        """Rewrite the report folder from every call; pages of calls gone are removed. A folder
+        that cannot be written is logged, and the cycle goes on: the alerts matter more."""
+        if self.report is None:
+            return
+        try:
+            done = self.report.publish(self.calls.all(now))
+        except OSError as exc:
+            log_event(log, "report not written", logging.ERROR, folder=str(self.report.out),
+                      error=f"{type(exc).__name__}: {exc}")
+            return
+        log_event(log, "report", folder=str(self.report.out), pages=done.pages,
+                  removed=len(done.removed))
 
 
 def _log_crawl(outcome: CrawlOutcome) -> None:

@@ -205,8 +205,10 @@ class CallAnalysis:
 
     @property
     def divergent(self) -> bool:
-        """One-sided, or at least `min_divergent_topics` asymmetric watched topics."""
-        return self.one_sided or len(self.asymmetric) >= self.min_divergent_topics
+        """Both sides' accounts are in and at least `min_divergent_topics` watched topics were
+        raised by one side only. A one-sided call is not divergent (it has no second account
+        to differ from): it is `one_sided`, the other kind of news; the two never hold together."""
+        return not self.one_sided and len(self.asymmetric) >= max(self.min_divergent_topics, 1)
 
     @property
     def asymmetric(self) -> tuple[TopicFinding, ...]:

@@ -1,9 +1,10 @@
 """Every terminal view of the CLI: the tables and panels people read, and the JSON programs read.
 
 Collection (the crawl summary, the sources table, a backfill's progress bar), analysis (the
-calls table, one call side by side, `rashomon diff`), alerts (the outbox: channel names only,
-never a URL or a secret). Sentences are shortened only here, for the terminal (with the one
-`rashomon.text.shorten`); the JSON carries them whole.
+calls table, one call side by side from its view model, `rashomon diff`), alerts (the outbox:
+channel names only, never a URL or a secret). Sentences are shortened only here, for the
+terminal (with `rashomon.text`'s `shorten` and `excerpt`, which keeps the matched words and
+shows them in bold); the JSON carries them whole.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from rich.text import Text
 
 from rashomon.analysis.diff import TextComparison
 from rashomon.models import CallAnalysis, CrawlOutcome, EntryPoint, TopicFinding
+from rashomon.report.viewmodel import status
 from rashomon.settings import Source
 from rashomon.store.outbox import FAILED, PENDING, SENT, Message
-from rashomon.text import shorten, utc_text
+from rashomon.text import excerpt, shorten, utc_text
 
 Addresses = Mapping[str, Sequence[EntryPoint]]  # source id → its configured addresses' states
 OnEvent = Callable[[dict[str, Any]], None]  # takes one progress event of the crawl child
@@ -147,7 +149,12 @@ def json_panel(title: str, value: Any) -> Panel:
 
 
 def call_json(analysis: CallAnalysis) -> dict[str, Any]:
-    """One call as a JSON object (`rashomon calls --json`)."""
+    """One call as a JSON object (`rashomon calls --json`). Each verdict field means one thing:
+    `divergences`, the count of watched topics raised by one side only (0 while a side is
+    missing); `divergent`, both accounts are in and they differ on at least
+    `[analysis] min_divergent_topics` of them; `one_sided`, only one side reported the call
+    after the grace period; `status`, the one word for it (`divergent`, `one_sided`, `agreeing`,
+    or `awaiting` the second account within the grace period), as in `show --json`."""
     call = analysis.call
     return {
         "id": call.id,
@@ -161,6 +168,7 @@ def call_json(analysis: CallAnalysis) -> dict[str, Any]:
         "divergences": len(analysis.asymmetric),
         "divergent": analysis.divergent,
         "one_sided": analysis.one_sided,
+        "status": status(analysis),
         "only_in": {side: list(analysis.only_in(side)) for side in call.sides},
         "press": len(analysis.press),
     }
@@ -180,35 +188,71 @@ def calls_table(analyses: list[CallAnalysis]) -> Table:
     return table
 
 
-def call_view(analysis: CallAnalysis) -> RenderableType:
-    """The `rashomon show` view: header, topics side by side, framing, documents and press."""
-    return Group(_header(analysis), _topics_table(analysis), *_framing(analysis),
-                 *_links(analysis))
+def call_view(model: Mapping[str, Any]) -> RenderableType:
+    """The `rashomon show` view, drawn from the call's view model (`show --json`, the report's
+    page): header, topics side by side (watched first, then context, each by label; matched
+    words in bold), framing, the documents and the press by source name."""
+    return Group(_header(model), _topics_table(model), *_framing(model), *_links(model))
 
 
-def _header(analysis: CallAnalysis) -> Text:
-    call = analysis.call
-    line = Text(f"{call.id}  ", style="bold")
-    when = f"{call.occurred_at:%Y-%m-%d}" if call.date_only else (
-        f"{call.occurred_at:%Y-%m-%d %H:%M} UTC")
-    line.append(f"{call.type} call, {' – '.join(call.participants)}, {when}")
-    if call.initiator:
-        line.append(f", initiated by {call.initiator}")
-    verdict = "ONE-SIDED" if analysis.one_sided else ("DIVERGENT" if analysis.divergent else "")
-    if verdict:
-        line.append(f"  {verdict}", style="bold red")
+def _header(model: Mapping[str, Any]) -> Text:
+    line = Text(f"{model['id']}  ", style="bold")
+    when = " · ".join([model["time"]["text"], *(t["text"] for t in model["time"]["local"])])
+    line.append(f"{model['type_label']}, {model['pair']['label']}, {when}")
+    if model["initiator"]:
+        line.append(f", initiated by {model['initiator']['name']}")
+    style = "bold red" if model["status"] in ("divergent", "one_sided") else "bold"
+    line.append(f"\n{model['summary']}", style=style)
     return line
 
 
-def _topics_table(analysis: CallAnalysis) -> Table:
-    sides = analysis.call.sides
-    table = Table("topic", *(Column(side, overflow="fold") for side in sides), title="Topics",
-                  show_lines=True)
-    for finding in analysis.topics:
-        label = finding.label + ("" if finding.watched else " (context)")
-        style = "red" if finding in analysis.asymmetric else None
-        table.add_row(Text(label, style=style or ""), *(_cell(finding, side) for side in sides))
+def _topics_table(model: Mapping[str, Any]) -> Table:
+    columns = model["columns"]
+    table = Table("topic", *(Column(f"{c['place']} ({c['side']})", overflow="fold")
+                             for c in columns), title="Topics", show_lines=True)
+    for topic in model["topics"]:
+        label = topic["label"] + ("" if topic["watched"] else " (context)")
+        table.add_row(Text(label, style="red" if topic["divergent"] else ""),
+                      *(_evidence_cell(topic["sides"][c["side"]]) for c in columns))
     return table
+
+
+def _evidence_cell(cell: Mapping[str, Any]) -> Text:
+    """✓ and the first sentences, cut around their matched words (in bold); ✗ when absent."""
+    if not cell["found"]:
+        return Text(NO)
+    out = Text(f"{YES} ")
+    evidence = cell["evidence"]
+    for number, item in enumerate(evidence[:SENTENCES_SHOWN]):
+        said, spans = excerpt(item["text"], item["matched"], item["language"], SENTENCE_LIMIT)
+        start = len(out) + (1 if number else 0)
+        out.append(("\n" if number else "") + said)
+        for a, b in spans:
+            out.stylize("bold", start + a, start + b)
+    more = len(evidence) - SENTENCES_SHOWN
+    if more > 0:
+        out.append(f"\n(+{more} more)")
+    return out
+
+
+def _framing(model: Mapping[str, Any]) -> list[Text]:
+    return [Text(f"Framing ({item['label']}): {item['text']}", style="yellow")
+            for item in model["framing"]]
+
+
+def _links(model: Mapping[str, Any]) -> list[Text]:
+    lines = [Text("Documents:", style="bold")]
+    for column in model["columns"]:
+        lines += [Text(f"  [{column['side']}] {doc['source']}, {doc['kind']}, "
+                       f"{doc['after_call']['text']}: {doc['url']}")
+                  for doc in column["documents"]]
+    if model["press"]:
+        lines.append(Text("Press:", style="bold"))
+    for item in model["press"]:
+        mark = "  ⚑ discusses the discrepancy" if item["discusses_discrepancy"] else ""
+        lines.append(Text(f"  {item['published_at'][:10]} {item['source']}: {item['title']} "
+                          f"({item['after_call']['text']}) — {item['url']}{mark}"))
+    return lines
 
 
 def _cell(finding: TopicFinding, side: str) -> str:
@@ -218,22 +262,6 @@ def _cell(finding: TopicFinding, side: str) -> str:
     shown = [shorten(s, SENTENCE_LIMIT) for s in sentences[:SENTENCES_SHOWN]]
     more = len(sentences) - len(shown)
     return "\n".join([f"{YES} {shown[0]}", *shown[1:], *([f"(+{more} more)"] if more else [])])
-
-
-def _framing(analysis: CallAnalysis) -> list[Text]:
-    return [Text(f"Framing ({f.label}): {f.side_a} says {f.topic_a}, {f.side_b} says {f.topic_b}",
-                 style="yellow") for f in analysis.framing]
-
-
-def _links(analysis: CallAnalysis) -> list[Text]:
-    lines = [Text("Documents:", style="bold")]
-    lines += [Text(f"  [{d.side}] {d.kind}: {d.url}") for d in analysis.call.documents]
-    if analysis.press:
-        lines.append(Text("Press:", style="bold"))
-    for item in analysis.press:
-        mark = "  ⚑ discusses the discrepancy" if item.discusses_discrepancy else ""
-        lines.append(Text(f"  {item.published_at:%Y-%m-%d} {item.title} — {item.url}{mark}"))
-    return lines
 
 
 def diff_view(comparison: TextComparison) -> RenderableType:

@@ -221,7 +221,7 @@ def test_the_default_stdout_channel_prints(store: Store, capsys: pytest.CaptureF
         assert alerts.enqueue([analysis()]) == 1
         assert len(alerts.deliver_due().sent) == 1
     out = capsys.readouterr().out
-    assert "[divergence]" in out and "Taiwan — only Beijing" in out
+    assert "[divergence]" in out and "Only Beijing:" in out and "— Taiwan source" in out
 
 
 def test_backoff_grows_caps_and_never_undercuts_retry_after() -> None:

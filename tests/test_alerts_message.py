@@ -32,7 +32,7 @@ def test_a_diverging_call_gives_a_divergence_alert_with_everything_a_reader_need
     assert "Vladimir Putin–Xi Jinping phone call of 2026-01-10" in alert.headline
     assert "2026-01-10 12:00 UTC · 20:00 Beijing · 15:00 Moscow" in text
     assert "Initiated by: Vladimir Putin" in text
-    assert "Taiwan — only Beijing: “CN sentence about taiwan.” (en)" in text
+    assert "Only Beijing:\n  • “CN sentence about taiwan.” (en) — Taiwan source" in text
     assert CN_URL in text and "published 2026-01-10 13:30 UTC" in text
     assert "Ukraine" not in text.split("Only in one account")[1]  # raised by both sides
     assert text.index("Readouts differ on Taiwan") < text.index("Wire story")

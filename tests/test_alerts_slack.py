@@ -24,7 +24,8 @@ def oversized() -> Alert:
     """200 one-sided topics with long sentences, long titles, many documents and press."""
     topics = tuple(
         TopicFinding(f"topic_{n}", f"Topic number {n} " + "with a long label " * 3, True,
-                     (Evidence("CN" if n % 2 else "RU", "A very long sentence & <tags> " * 40,
+                     (Evidence("CN" if n % 2 else "RU",
+                               f"Sentence {n}: a very long sentence & <tags> " * 40,
                                f"https://example.org/{n}/" + "x" * 150, "en"),))
         for n in range(200))
     docs = tuple(document("RU", f"http://en.kremlin.ru/events/president/news/{n}",
@@ -67,7 +68,7 @@ def test_long_sections_are_split_between_lines() -> None:
     payload = message(oversized())
     texts = section_texts(payload)
     assert sum(text.startswith("*Only in one account*") for text in texts) == 1
-    assert len([t for t in texts if t.startswith("• *Topic number")]) >= 2
+    assert len([t for t in texts if t.startswith("• “Sentence")]) >= 2
     assert all(not text.startswith("\n") and not text.endswith("\n") for text in texts)
 
 

@@ -73,7 +73,8 @@ def test_the_body_follows_schema_version_1(store: Store, receiver: Receiver) -> 
     assert body["schema_version"] == 1 and body["type"] == "divergence"
     assert body["call"] == {"id": "2026-01-10-putin-xi-phone", "type": "phone",
                             "date": "2026-01-10T12:00:00Z", "date_only": False,
-                            "participants": ["putin", "xi"], "initiator": "putin"}
+                            "participants": ["putin", "xi"], "initiator": "putin",
+                            "report_url": None}
     assert body["sides"]["RU"]["documents"][0] == {
         "title": "Telephone conversation with President of China Xi Jinping", "url": RU_URL,
         "language": "en", "kind": "readout", "published": "2026-01-10T13:05:00Z"}

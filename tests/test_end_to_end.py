@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import signal
 import socket
 import subprocess
@@ -181,13 +182,44 @@ class _silent_server:
         self.sock.close()
 
 
-def test_the_demo_shows_a_signed_alert_offline_and_sends_nothing_twice() -> None:
-    result = subprocess.run([sys.executable, "-m", "rashomon", "demo"], capture_output=True,
-                            text=True, timeout=180, env=ENV)
+def demo(folder: Path, *options: str) -> str:
+    result = subprocess.run([sys.executable, "-m", "rashomon", "demo", "--dir", str(folder),
+                             *options], capture_output=True, text=True, timeout=180, env=ENV)
     assert result.returncode == 0, result.stderr
-    out = result.stdout
+    return result.stdout
+
+
+def test_the_demo_shows_what_a_person_gets_and_leaves_a_folder_to_explore(
+        tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    out = demo(folder)
+    # the alert as the stdout channel prints it: each sentence once, press by name, a link
+    alert = out.split("3. Alert")[1].split("4. One call side by side")[0]
+    headline = ("[divergence] Vladimir Putin–Xi Jinping phone call of 2022-06-15: "
+                "the accounts diverge on 12 topics")
+    assert headline in alert and "Only Beijing:" in alert and "Only Moscow:" in alert
+    assert alert.count("坚决反对任何势力借") == 1 and "*涉港*" in alert
+    assert "The Example Post" in alert and "press_demo" not in alert
+    page = folder / "report" / "calls" / "2022-06-15-putin-xi-phone.html"
+    assert f"Report: the two accounts side by side <{page.as_uri()}>" in alert
+    # `rashomon show` of the diverging call, and the report the cycle wrote
+    shown = out.split("rashomon show 2022-06-15-putin-xi-phone")[1]
+    assert "The accounts diverge on 12 topics" in shown and "Sanctions" in shown
+    assert str(folder / "report" / "index.html") in out and page.is_file()
+    # deliveries summed up, not dumped; nothing sent twice
+    assert "Webhook signatures verified with the shared secret: 3 of 3" in out
+    assert '"blocks"' not in out and '"schema_version"' not in out
+    assert "0 new deliveries" in out
+    # the folder it names can be explored with the other commands
+    store = f"sqlite:///{folder / 'rashomon.db'}"
+    assert f"rashomon --store {store} calls" in out
+    listed = subprocess.run([sys.executable, "-m", "rashomon", "--store", store, "calls",
+                             "--json"], capture_output=True, text=True, timeout=60, env=ENV)
+    assert listed.returncode == 0, listed.stderr
+    assert len(json.loads(listed.stdout)) == 4
+
+
+def test_the_demo_prints_the_raw_payloads_only_when_verbose(tmp_path: Path) -> None:
+    out = demo(tmp_path / "demo", "--verbose")
     assert "The Slack message (Block Kit)" in out and '"blocks"' in out
     assert "The webhook payload (schema_version 1)" in out and '"only_in"' in out
-    assert "verified with the shared secret: yes" in out
-    assert "2022-06-15: the accounts diverge" in out
-    assert "0 new deliveries" in out

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from alerts.channels.apprise import AppriseChannel
 from alerts.channels.base import Channel, ChannelContext, Sent, redact
 from alerts.channels.slack import SlackChannel
 from alerts.channels.stdout import StdoutChannel
 from alerts.channels.webhook import WebhookChannel
 
 REGISTRY: dict[str, type[Channel]] = {
+    "apprise": AppriseChannel,
     "slack": SlackChannel,
     "stdout": StdoutChannel,
     "webhook": WebhookChannel,

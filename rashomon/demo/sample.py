@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable
 
 OFFICIAL_SOURCES = ("kremlin_en", "kremlin_ru", "xinhua_en", "xinhua_zh", "mfa_en", "mfa_zh")
+PRESS_NAMES = {"press_demo": "The Example Post"}  # the sample site's press feed, by its name
 DEFAULT_PRESS = ("press_guardian_russia", "press_guardian_china", "press_moscow_times",
                  "press_scmp_china", "press_diplomat", "press_bbc_world")
 
@@ -29,7 +30,8 @@ def sample_config(origin: str, store_url: str, *, sources: Iterable[str] = OFFIC
         if source_id not in sources:  # never reach the real sites from here
             lines += [f"[sources.{source_id}]", "enabled = false", ""]
     for source_id in press:
-        lines += [f"[sources.{source_id}]", 'side = "press"', 'language = "en"',
+        name = [f"name = {json.dumps(PRESS_NAMES[source_id])}"] if source_id in PRESS_NAMES else []
+        lines += [f"[sources.{source_id}]", *name, 'side = "press"', 'language = "en"',
                   'family = "press"', f'base_url = "{origin}/{source_id}"',
                   'paths = { feed = "/rss.xml" }', ""]
     return "\n".join(lines) + "\n" + extra

@@ -4,7 +4,10 @@ Pages are rendered by Jinja2 with autoescaping on, from the packaged templates; 
 page needs is in the directory (one stylesheet, the index's filter script inline, the chart an
 inline SVG), so the site opens from disk as well as from any static file server. Each file is
 written to a temporary name and moved into place, so a reader (or a web server) never sees a
-half-written page while a daemon rewrites the report.
+half-written page while a daemon rewrites the report. `publish` writes the site of every call
+and removes the pages of calls that no longer exist (a call absorbed into another, when a late
+account showed two to be one); a `ReportFolder` is that, for the folder the daemon keeps
+(`[report] dir`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -24,11 +28,20 @@ from rashomon.models import CallAnalysis
 from rashomon.report.index import index_view
 from rashomon.report.info import ReportInfo
 from rashomon.report.marks import split_marked
-from rashomon.report.viewmodel import call_view
+from rashomon.report.viewmodel import call_view, page_path
 
 Json = dict[str, Any]
 STYLESHEET = "report.css"
 UNSPACED = frozenset({"zh", "ja"})  # sentences follow each other without a space
+
+
+@dataclass(frozen=True)
+class Published:
+    """What `Report.publish` did: the index it wrote, how many call pages, which it removed."""
+
+    index: Path
+    pages: int
+    removed: tuple[Path, ...] = ()
 
 
 class Report:
@@ -49,6 +62,17 @@ class Report:
         views = [self.call_view(analysis) for analysis in analyses]
         written = [self.render_index(out, views), write_stylesheet(out)]
         return written + [self.render_call(out, view) for view in views]
+
+    def publish(self, out: Path, analyses: Iterable[CallAnalysis]) -> Published:
+        """Write the site of all these calls and remove every other call page in `out`."""
+        analyses = list(analyses)
+        written = self.write(out, analyses)
+        keep = {page_path(analysis.call.id) for analysis in analyses}
+        stale = [page for page in sorted((out / "calls").glob("*.html"))
+                 if page.relative_to(out).as_posix() not in keep]
+        for page in stale:
+            page.unlink(missing_ok=True)
+        return Published(written[0], len(written) - 2, tuple(stale))
 
     def render_index(self, out: Path, views: list[Json]) -> Path:
         page = self.templates.get_template("index.html")
@@ -101,3 +125,19 @@ def write_atomic(path: Path, text: str) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
+
+
+@dataclass(frozen=True)
+class ReportFolder:
+    """The report the daemon keeps current in one folder (`[report] dir`)."""
+
+    report: Report
+    out: Path
+
+    @property
+    def missing(self) -> bool:
+        """True until the folder holds a report (a first run, or someone emptied it)."""
+        return not (self.out / "index.html").is_file()
+
+    def publish(self, analyses: Iterable[CallAnalysis]) -> Published:
+        return self.report.publish(self.out, analyses)

@@ -10,7 +10,8 @@ the variables the alert channels name in `url_env` and `secret_env`, whose value
 `Settings.secrets` (never dumped, never shown) for the channels to be built with.
 
 The models live by concern: `sources` (a site to collect from), `analysis` (leaders, topics,
-thresholds), `alerts` (channels, retries, health), `model` (their frozen, strict base); this
+thresholds), `alerts` (channels, retries, health), `report` (the static report's folder and
+address), `model` (their frozen, strict base); this
 module holds the root `Settings`, the `[crawl]` and `[store]` tables, and the loader.
 """
 
@@ -30,6 +31,7 @@ from rashomon.errors import ConfigError
 from rashomon.settings.alerts import AlertsConfig
 from rashomon.settings.analysis import AnalysisConfig, FramingPair, Leader, Topic
 from rashomon.settings.model import ConfigModel
+from rashomon.settings.report import ReportConfig
 from rashomon.settings.sources import KindSignals, Source
 
 DEFAULT_FILES = ("rashomon.toml", "sources.toml", "leaders.toml", "topics.toml")
@@ -61,6 +63,7 @@ class Settings(ConfigModel):
     framing: list[FramingPair] = []
     analysis: AnalysisConfig = AnalysisConfig()
     alerts: AlertsConfig = AlertsConfig()
+    report: ReportConfig = ReportConfig()
     # Channel secrets by variable name, read from the environment by `load_settings` alone.
     secrets: dict[str, str] = Field(default_factory=dict, exclude=True, repr=False)
 
@@ -196,5 +199,5 @@ def _has_key(tree: Mapping[str, Any], location: list[str]) -> bool:
     return True
 
 
-__all__ = ["ConfigModel", "CrawlConfig", "KindSignals", "Settings", "Source", "StoreConfig",
-           "channel_secrets", "deep_merge", "load_settings"]
+__all__ = ["ConfigModel", "CrawlConfig", "KindSignals", "ReportConfig", "Settings", "Source",
+           "StoreConfig", "channel_secrets", "deep_merge", "load_settings"]

@@ -3,7 +3,8 @@
 Secrets never live in a file: a channel names the environment variables that hold its URL
 (`url_env`) and signing secret (`secret_env`); the settings loader reads them into
 `Settings.secrets`, and the channels are built with those (`alerts.channels.build_channels`).
-A literal `url` is accepted for local receivers and tests.
+A literal `url` is accepted for local receivers and tests, but not for an `apprise` channel: an
+Apprise URL (`mailtos://user:password@host`, `tgram://bot-token/chat`) carries its credentials.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from rashomon.settings.model import ConfigModel
 
 AlertType = Literal["divergence", "update", "one_sided", "source_health"]
 CallAlertType = Literal["divergence", "update", "one_sided"]
-ChannelKind = Literal["slack", "webhook", "stdout"]
+ChannelKind = Literal["slack", "webhook", "stdout", "apprise"]
 CALL_TYPES: tuple[CallAlertType, ...] = ("divergence", "update", "one_sided")
 CHANNEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 HTTP_KINDS = ("slack", "webhook")
+RATE_LIMITED = ("slack", "webhook", "apprise")  # 1 message per second unless configured
 
 
 class ChannelConfig(ConfigModel):
@@ -37,7 +39,7 @@ class ChannelConfig(ConfigModel):
     types: tuple[CallAlertType, ...] = CALL_TYPES
     # True: receives source_health; False: never; None: only if no channel says True.
     operational: bool | None = None
-    # None: 1 message per second for slack/webhook, unlimited for stdout.
+    # None: 1 message per second for slack/webhook/apprise, unlimited for stdout.
     rate_per_second: float | None = Field(None, gt=0)
 
     @field_validator("name")
@@ -61,6 +63,9 @@ class ChannelConfig(ConfigModel):
             raise ValueError(f"a {self.kind} channel needs exactly one of url or url_env")
         if self.kind == "stdout" and (has_url or self.secret_env):
             raise ValueError("a stdout channel takes no url, url_env or secret_env")
+        if self.kind == "apprise" and (self.url_env is None or self.url or self.secret_env):
+            raise ValueError("an apprise channel needs url_env (the variable holding its Apprise "
+                             "URL, which carries credentials), and no url or secret_env")
         return self
 
     @property
@@ -68,7 +73,7 @@ class ChannelConfig(ConfigModel):
         """Seconds between two messages to this channel (0: no limit)."""
         rate = self.rate_per_second
         if rate is None:
-            rate = 1.0 if self.kind in HTTP_KINDS else None
+            rate = 1.0 if self.kind in RATE_LIMITED else None
         return 0.0 if rate is None else 1.0 / rate
 
 
