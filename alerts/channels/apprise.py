@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from html import escape
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from alerts.channels.base import Channel, ChannelContext, Sent, secret
@@ -70,7 +71,7 @@ class AppriseChannel(Channel):
         import apprise  # 0.15 s to import: only where an apprise channel is configured
 
         with captured_log():  # Apprise may log the URL it could not read
-            known = apprise.Apprise.instantiate(self.url) is not None
+            known = apprise.Apprise.instantiate(self.url, asset=asset()) is not None
         if not known:
             raise ConfigError(f"alerts channel {config.name!r}: environment variable {variable} "
                               f"holds no URL that Apprise knows")
@@ -88,8 +89,7 @@ class AppriseChannel(Channel):
         import apprise
 
         message = json.loads(body)
-        notifier = apprise.Apprise(asset=apprise.AppriseAsset(
-            app_id="Rashomon", app_desc="Rashomon alerts", storage_mode="memory"))
+        notifier = apprise.Apprise(asset=asset())
         with captured_log() as records:
             notifier.add(self.url)
             sent = notifier.notify(body=message["body"], title=message["title"],
@@ -97,6 +97,15 @@ class AppriseChannel(Channel):
         if not sent:
             raise failure([record.getMessage() for record in records])
         return Sent(None, "delivered through Apprise")
+
+
+def asset() -> Any:
+    """How Apprise names the sender ("Rashomon"), keeping its state in memory: the service's
+    sandbox has no home directory, and the outbox is the only state delivery keeps."""
+    import apprise
+
+    return apprise.AppriseAsset(app_id="Rashomon", app_desc="Rashomon alerts",
+                                storage_mode="memory")
 
 
 def render_html(alert: Alert, message_id: str, evidence_chars: int = 240) -> str:
