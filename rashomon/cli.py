@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from rashomon.app import Rashomon
-from rashomon.errors import ConfigError, DeliveryError, RashomonError
+from rashomon.errors import ConfigError, DeliveryError, RashomonError, ReportError
 from rashomon.settings import load_settings
 
 if TYPE_CHECKING:
@@ -193,12 +193,15 @@ def report_command(
         raise ConfigError("rashomon report: give --out DIR (or set [report] dir)")
     now = rashomon.clock()
     rashomon.calls.update(now)
-    if call_ids:
-        analyses = [rashomon.calls.analyse(call_id, now) for call_id in call_ids]
-        rashomon.report.write(folder, analyses)
-    else:
-        analyses = rashomon.calls.all(now)
-        rashomon.report.publish(folder, analyses)
+    analyses = ([rashomon.calls.analyse(call_id, now) for call_id in call_ids] if call_ids
+                else rashomon.calls.all(now))
+    try:
+        if call_ids:
+            rashomon.report.write(folder, analyses)
+        else:
+            rashomon.report.publish(folder, analyses)  # and remove pages of calls now gone
+    except OSError as exc:
+        raise ReportError(f"cannot write the report in {folder}: {exc.strerror or exc}") from None
     console().print(f"{len(analyses)} call page(s) and the index written: "
                     f"{(folder / 'index.html').resolve()}", highlight=False, markup=False)
 

@@ -12,6 +12,7 @@ what to fix; the CLI prints it as one line and exits non-zero (`exit_code`).
     ├── DeliveryError        an alert could not be delivered
     │   ├── RetryableDelivery   network error, 5xx, 429: try again later
     │   └── PermanentDelivery   other 4xx (410: the webhook is gone): do not retry
+    ├── ReportError          the report folder cannot be written
     └── LockError            another daemon already holds the store
 """
 
@@ -65,6 +66,10 @@ class RetryableDelivery(DeliveryError):
 
 class PermanentDelivery(DeliveryError):
     """A delivery failed for good (4xx other than 429); the reason is kept in the outbox."""
+
+
+class ReportError(RashomonError):
+    """The static report cannot be written where it was asked for (`rashomon report`)."""
 
 
 class LockError(RashomonError):

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from rashomon.app import Rashomon
 from rashomon.cli import app
-from rashomon.errors import ConfigError
+from rashomon.errors import ConfigError, ReportError
 from rashomon.settings import load_settings
 from rashomon.store import Store
 from tests.conftest import make_document
@@ -95,6 +95,11 @@ def test_report_needs_a_folder_and_known_calls(seeded: str, tmp_path: Path) -> N
     assert "give --out DIR" in str(nowhere.exception)
     unknown = invoke(seeded, "report", "--out", str(tmp_path / "x"), "1999-01-01-a-b-phone")
     assert unknown.exit_code == 1 and "no call" in str(unknown.exception)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    unwritable = invoke(seeded, "report", "--out", str(blocker / "site"))
+    assert isinstance(unwritable.exception, ReportError)
+    assert f"cannot write the report in {blocker / 'site'}" in str(unwritable.exception)
 
 
 def test_the_cycle_keeps_the_report_current_and_drops_pages_of_absorbed_calls(
