@@ -4,8 +4,9 @@
   and listing request (`meta["discovery"]`). Scrapy's HTTP cache revalidates only what it
   deems stale and serves the rest without asking; our own validators are simpler.
 - `ValidatorMiddleware` (spider) stores the validators of a feed or listing once its callback
-  read it in full: a page whose callback raised `ParseError` keeps none, so it is fetched
-  whole again next time rather than answered 304.
+  read it in full: a page whose callback failed, or whose new items were more than one crawl
+  takes (`crawler.known`), keeps none, so it is fetched whole again next time rather than
+  answered 304.
 Both own the store's validators repository (handed over in the `RASHOMON_STORE` setting).
 """
 
@@ -19,6 +20,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
+from crawler.known import DEFERRED_HERE
 from crawler.outcome import PAGE_FAILED
 from rashomon.store.validators import ValidatorRepository
 
@@ -77,7 +79,7 @@ class ValidatorMiddleware(BaseSpiderMiddleware):
     def remember(self, response: Response | None) -> None:
         """Store the validators of a fresh feed or listing whose callback did not fail."""
         if (response is None or response.status != 200 or not response.meta.get("discovery")
-                or response.meta.get(PAGE_FAILED)):
+                or response.meta.get(PAGE_FAILED) or response.meta.get(DEFERRED_HERE)):
             return
         etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
         if etag or modified:

@@ -4,8 +4,8 @@ A source can answer while one of its addresses fails: a 404 on the transcripts f
 fallback listing or on one Xinhua listing leaves the crawl "ok". So each configured address
 (`Source.entry_points()`) keeps its own state in the store — last status, consecutive
 failures, since when it fails — which `rashomon sources` and `rashomon crawl` show and the
-source-health check alerts on; `failing_addresses` tells a spider which of them failed when
-last asked (the Kremlin reads its failing fallback listing again on every crawl).
+source-health check alerts on; `crawler.starts.failing_addresses` tells a spider which of them
+failed when last asked (the Kremlin reads its failing fallback listing again on every crawl).
 
 A downloader middleware sees the final answer of a request: it sits below the retry and
 redirect middlewares (a lower number), so retried and redirected requests are recorded once,
@@ -23,11 +23,6 @@ from w3lib.url import safe_url_string
 from rashomon.clock import Clock, utcnow
 from rashomon.settings import Source
 from rashomon.store.entrypoints import EntryPointRepository
-
-
-def failing_addresses(entry_points: EntryPointRepository, source: Source) -> frozenset[str]:
-    """The source's addresses that failed when they were last asked."""
-    return frozenset(state.url for state in entry_points.states(source.id) if state.failing)
 
 
 class EntryPointMiddleware:

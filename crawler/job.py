@@ -2,7 +2,10 @@
 
 It carries exactly what a crawl needs, already loaded and validated by the parent (the
 `[crawl]` table, the sources to crawl, the store's URL): configuration is read once, and no
-secret of the alert channels ever reaches the child. Free of Scrapy, so the parent can build
+secret of the alert channels ever reaches the child. It also carries what the parent's own
+conditional check already got from the sites: the answers to the sources' feeds and listings
+(`prefetched`, served to the spiders so no site is asked twice) and when it last asked each
+host (`last_requests`, so the child keeps the delay). Free of Scrapy, so the parent can build
 one without importing it.
 """
 
@@ -18,6 +21,18 @@ from rashomon.settings import CrawlConfig, Source
 Mode = Literal["crawl", "backfill"]
 
 
+class Prefetched(BaseModel):
+    """An answer the parent got for a feed or listing: status, headers, and the body in a file
+    (decoded: no content encoding left)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body_file: str
+
+
 class CrawlJob(BaseModel):
     """The sources to crawl in one child process, and how."""
 
@@ -30,3 +45,5 @@ class CrawlJob(BaseModel):
     mode: Mode = "crawl"
     since: date | None = None
     log_level: str = "WARNING"
+    prefetched: list[Prefetched] = []
+    last_requests: dict[str, float] = {}  # host[:port] → when the parent last asked it (epoch)

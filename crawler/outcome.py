@@ -12,12 +12,15 @@ meet in the crawl's stats:
   Any other exception a callback raises is a parse failure too, with the exception as the
   reason: Scrapy would log it and call the crawl a success.
 - `OutcomeExtension` builds the `CrawlOutcome` from those figures and Scrapy's own and records
-  it. It owns the store's crawl outcomes repository.
+  it, then tells the parent (a `crawled` progress event), which can analyse and alert what this
+  source brought while slower sources of the same crawl go on. It owns the store's crawl
+  outcomes repository.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from scrapy import signals
@@ -41,6 +44,7 @@ DISCOVERED = "rashomon/discovered"
 ITEMS_STORED = "rashomon/items_stored"
 STATUS_PREFIX = "downloader/response_status_count/"
 PAGE_FAILED = "rashomon_page_failed"  # request meta: the callback raised ParseError
+Progress = Callable[[dict[str, Any]], None]
 
 
 def record_failure(crawler: Crawler, url: str, problem: str) -> None:
@@ -115,8 +119,9 @@ class OutcomeExtension:
     """Records one `CrawlOutcome` per crawl when the spider closes."""
 
     def __init__(self, crawler: Crawler, crawls: CrawlRepository, run_id: str,
-                 clock: Clock) -> None:
+                 clock: Clock, progress: Progress | None = None) -> None:
         self.crawler, self.crawls, self.run_id, self.clock = crawler, crawls, run_id, clock
+        self.progress = progress
         self.started_at = clock()
 
     @classmethod
@@ -124,8 +129,9 @@ class OutcomeExtension:
         store = crawler.settings.get("RASHOMON_STORE")
         if store is None:
             raise NotConfigured("no store to record crawl outcomes in")
-        extension = cls(crawler, store.crawls, crawler.settings.get("RASHOMON_RUN_ID", ""),
-                        crawler.settings.get("RASHOMON_CLOCK") or utcnow)
+        settings = crawler.settings
+        extension = cls(crawler, store.crawls, settings.get("RASHOMON_RUN_ID", ""),
+                        settings.get("RASHOMON_CLOCK") or utcnow, settings.get("RASHOMON_PROGRESS"))
         crawler.signals.connect(extension.opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.closed, signal=signals.spider_closed)
         return extension
@@ -138,6 +144,8 @@ class OutcomeExtension:
         if source is not None:
             mode = getattr(spider, "mode", "crawl")
             self.crawls.record(self.outcome(source.id, reason), self.run_id, mode)
+            if self.progress is not None:
+                self.progress({"event": "crawled", "source": source.id})
 
     def outcome(self, source_id: str, reason: str) -> CrawlOutcome:
         assert self.crawler.stats is not None

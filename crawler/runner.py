@@ -4,9 +4,10 @@ stdin.
 Scrapy's reactor cannot restart within a process, and long-lived crawling processes grow; so
 every crawl runs here, in a fresh process the parent (`rashomon.crawl`) kills after a hard
 timeout. This is the child's composition root: it opens the store once, hands it to the
-Scrapy components in their settings, and gives each spider its source and what the store says
-about it (where a stopped backfill resumes, which addresses were failing). Progress events go
-to stdout as JSON lines; outcomes go to the store.
+Scrapy components in their settings with one host gate for all its spiders and the answers
+the parent prefetched, and gives each spider its source and what the store says about it
+(where a stopped backfill resumes, which addresses were failing). Progress events go to stdout
+as JSON lines (`crawled` when a source's outcome is in the store); outcomes go to the store.
 
 It never outlives its parent: the parent holds the other end of stdin open while the child
 runs, so end-of-file there means the parent is gone, and the child exits at once, storing
@@ -28,10 +29,11 @@ from typing import IO, Any
 from scrapy.crawler import CrawlerProcess
 
 from crawler.archive import resume_position
-from crawler.entrypoints import failing_addresses
 from crawler.job import CrawlJob
+from crawler.middlewares import HostGate
 from crawler.settings import scrapy_settings
 from crawler.spiders import FAMILIES
+from crawler.starts import failing_addresses
 from rashomon.settings import CrawlConfig, Source
 from rashomon.store import Store
 
@@ -53,8 +55,10 @@ def spider_arguments(source: Source, store: Store, crawl: CrawlConfig, mode: str
 
 def run(job: CrawlJob) -> None:
     store = Store.open(job.store_url)
-    settings = scrapy_settings(job.crawl, store, run_id=job.run_id, progress=emit,
-                               log_level=job.log_level)
+    crawl = job.crawl
+    gate = HostGate(crawl.download_delay, job.last_requests, patience=crawl.timeout * 2)
+    settings = scrapy_settings(crawl, store, run_id=job.run_id, progress=emit,
+                               log_level=job.log_level, prefetched=job.prefetched, gate=gate)
     process = CrawlerProcess(settings)
     for source in job.sources:
         process.crawl(FAMILIES[source.family],

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from crawler.job import Prefetched
+from crawler.middlewares import HostGate
 from rashomon.clock import Clock, utcnow
 from rashomon.settings import CrawlConfig
 from rashomon.store import Store
@@ -34,13 +36,19 @@ COOKIES_ENABLED = False
 
 # 429 and 503 are retried by RetryAfterMiddleware, which waits as the server asks.
 # EntryPointMiddleware and FetchMiddleware sit below every retry and redirect: they see each
-# request's final answer.
+# request's final answer. robots.txt is read from the store (RobotsMiddleware, in the place of
+# Scrapy's). Last before the network: the answers the parent already got (PrefetchMiddleware),
+# then one request at a time per host across the process's spiders (HostGateMiddleware).
 RETRY_HTTP_CODES = [500, 502, 504, 522, 524, 408]
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsMiddleware": 100,
     "crawler.conditional.ConditionalGetMiddleware": 560,
     "crawler.middlewares.RetryAfterMiddleware": 540,
     "crawler.entrypoints.EntryPointMiddleware": 530,
     "crawler.outcome.FetchMiddleware": 520,
+    "crawler.prefetch.PrefetchMiddleware": 900,
+    "crawler.middlewares.HostGateMiddleware": 950,
 }
 # ParseFailureMiddleware handles a callback's ParseError before ValidatorMiddleware's output
 # ends, so a page that failed keeps no validators.
@@ -62,11 +70,15 @@ LOGSTATS_INTERVAL = 0
 
 def scrapy_settings(crawl: CrawlConfig, store: Store | None = None, *, run_id: str = "",
                     progress: Callable[[dict[str, Any]], None] | None = None,
-                    clock: Clock = utcnow, log_level: str = "WARNING") -> dict[str, Any]:
-    """This module's settings, the user's [crawl] table, and what the components are given."""
+                    clock: Clock = utcnow, log_level: str = "WARNING",
+                    prefetched: list[Prefetched] | None = None,
+                    gate: HostGate | None = None) -> dict[str, Any]:
+    """This module's settings, the user's [crawl] table, and what the components are given:
+    also, in the crawl child, the answers the parent prefetched and the process's host gate."""
     fixed = {name: value for name, value in globals().items() if name.isupper()}
     return {**fixed, **configured(crawl, store, run_id=run_id, progress=progress, clock=clock),
-            "LOG_LEVEL": log_level}
+            "LOG_LEVEL": log_level, "RASHOMON_PREFETCHED": prefetched or [],
+            "RASHOMON_HOST_GATE": gate}
 
 
 def configured(crawl: CrawlConfig, store: Store | None, *, run_id: str = "",
@@ -82,6 +94,8 @@ def configured(crawl: CrawlConfig, store: Store | None, *, run_id: str = "",
         "DOWNLOAD_WARNSIZE": crawl.max_response_bytes // 2,
         "RETRY_TIMES": crawl.max_retries,
         "RASHOMON_RETRY_AFTER_MAX": crawl.retry_after_max,
+        "RASHOMON_MAX_NEW_ITEMS": crawl.max_new_items,
+        "RASHOMON_ROBOTS_TTL": crawl.robots_ttl_hours * 3600,
         "RASHOMON_STORE": store,
         "RASHOMON_RUN_ID": run_id,
         "RASHOMON_PROGRESS": progress,

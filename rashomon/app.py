@@ -80,10 +80,11 @@ class Rashomon:
 
     @cached_property
     def crawler(self) -> CrawlRunner:
-        from rashomon.crawl import CrawlRunner
+        from rashomon.crawl import CrawlRecords, CrawlRunner
 
-        s = self.settings
-        return CrawlRunner(s.crawl, s.sources, self.store.url, self.store.crawls, self.clock)
+        s, store = self.settings, self.store
+        records = CrawlRecords(store.crawls, store.entry_points, store.validators, store.robots)
+        return CrawlRunner(s.crawl, s.sources, store.url, records, self.clock)
 
     @cached_property
     def alerts(self) -> AlertService:
@@ -172,7 +173,10 @@ class Rashomon:
         return Daemon(self.cycle, self.lock(), self.settings.enabled_sources())
 
     def close(self) -> None:
-        """Close what was built: the alert service's client, and the store if it opened it."""
+        """Close what was built: the alert service's client, the crawl checks' client, and the
+        store if it opened it."""
+        if "crawler" in self.__dict__:
+            self.crawler.close()
         if "alerts" in self.__dict__:
             self.alerts.close()
         elif "channels" in self.__dict__:

@@ -73,11 +73,26 @@ class Cycle:
         self.cancel = cancel or threading.Event()
         self._lock = threading.Lock()
 
-    def collect(self, source_ids: list[str]) -> list[CrawlOutcome]:
-        outcomes = self.crawler.run(source_ids, cancel=self.cancel)
-        for outcome in outcomes:
-            _log_crawl(outcome)
-        return outcomes
+    def collect(self, source_ids: list[str], report: CycleReport) -> list[CrawlOutcome]:
+        """Crawl the sources, logging each outcome as it comes in. When the crawl outlasts
+        `[crawl] slow_source_wait`, what the finished sources stored is analysed, alerted and
+        delivered at once (into `report`) while the slower ones go on: one large listing
+        holds up no other source's alert for longer than that. Should such an early pass
+        fail, it is logged, and the cycle's own pass after the crawl, which repeats the same
+        steps, meets the error again."""
+        def crawled(outcomes: list[CrawlOutcome], crawling: bool) -> None:
+            for outcome in outcomes:
+                _log_crawl(outcome)
+            if not (crawling and any(outcome.items_stored for outcome in outcomes)):
+                return
+            try:
+                with self._lock:
+                    self._alert(report, self.clock())
+            except Exception as exc:
+                log_event(log, "early alert pass failed", logging.ERROR,
+                          error=f"{type(exc).__name__}: {exc}")
+
+        return self.crawler.run(source_ids, cancel=self.cancel, on_outcomes=crawled)
 
     def analyse(self, now: datetime) -> list[CallAnalysis]:
         """The analyses of the calls changed since the last alert pass, recent enough to alert.
@@ -108,20 +123,28 @@ class Cycle:
         """Crawl the sources (default: every enabled one), then analyse, queue alerts and
         health alerts, and deliver."""
         ids = self.sources if source_ids is None else source_ids
-        report = CycleReport(self.collect(ids))
+        report = CycleReport([])
+        report.outcomes = self.collect(ids, report)
         with self._lock:
-            now = self.clock()
-            changed = self._changed(now)
-            report.analyses = self._recent_analyses(changed, now)
-            if changed or (self.report is not None and self.report.missing):
-                self.publish(now)
-            report.queued = self.alerts.enqueue(report.analyses)
-            self.cursors.save(*ALERTED, now.isoformat())
-            report.queued += self.alerts.check_health(ids)
-            report.delivery = self.alerts.deliver_due(wait)
+            self._alert(report, self.clock(), wait, health=ids)
         log_event(log, "cycle", sources=len(ids), calls_changed=len(report.analyses),
                   queued=report.queued, delivery=str(report.delivery))
         return report
+
+    def _alert(self, report: CycleReport, now: datetime, wait: float = 0.0,
+               health: list[str] | None = None) -> None:
+        """Analyse what changed, rewrite the report folder, queue the alerts (and the health
+        alerts of `health`), and deliver, adding to `report`."""
+        changed = self._changed(now)
+        analyses = self._recent_analyses(changed, now)
+        if changed or (self.report is not None and self.report.missing):
+            self.publish(now)
+        report.analyses += analyses
+        report.queued += self.alerts.enqueue(analyses)
+        self.cursors.save(*ALERTED, now.isoformat())
+        if health is not None:
+            report.queued += self.alerts.check_health(health)
+        report.delivery = _merged(report.delivery, self.alerts.deliver_due(wait))
 
     def deliver(self) -> DeliveryReport:
         with self._lock:
@@ -140,6 +163,16 @@ class Cycle:
             return
         log_event(log, "report", folder=str(self.report.out), pages=done.pages,
                   removed=len(done.removed))
+
+
+def _merged(earlier: DeliveryReport, later: DeliveryReport) -> DeliveryReport:
+    """The delivery of two passes of one cycle: an alert left to retry in the first counts
+    only if the second did not try it again."""
+    again = {attempt.id for attempt in [*later.sent, *later.retrying, *later.failed]}
+    return DeliveryReport(sent=[*earlier.sent, *later.sent],
+                          retrying=[*(a for a in earlier.retrying if a.id not in again),
+                                    *later.retrying],
+                          failed=[*earlier.failed, *later.failed])
 
 
 def _log_crawl(outcome: CrawlOutcome) -> None:

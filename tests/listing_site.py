@@ -23,8 +23,9 @@ STARTED = time.time()
 class ListingSite(SampleSite):
     """The sample site and a generated listing of `links` articles under `prefix`."""
 
-    def __init__(self, prefix: str = "big", links: int = 100, delay: float = 0.0) -> None:
-        super().__init__([SITE_ROOT, BROKEN_ROOT])
+    def __init__(self, prefix: str = "big", links: int = 100, delay: float = 0.0,
+                 host: str = "127.0.0.1") -> None:
+        super().__init__([SITE_ROOT, BROKEN_ROOT], host=host)
         self.prefix, self.links, self.delay = prefix, links, delay
         self.gate = threading.Event()
         self.gate.set()

@@ -58,4 +58,5 @@ def webhook(url: str, extra: str = "") -> str:
 def run_crawl(settings: Settings, store: Store, source_ids: list[str],
               **options: Any) -> list[CrawlOutcome]:
     """One crawl of `source_ids` into `store` (options as `CrawlRunner.run` takes them)."""
-    return Rashomon(settings, store=store).crawler.run(source_ids, **options)
+    with Rashomon(settings, store=store) as rashomon:
+        return rashomon.crawler.run(source_ids, **options)

@@ -18,6 +18,7 @@ from rashomon.store.calls import CallRow
 from rashomon.store.health import HealthState
 from rashomon.store.migrations import STEPS, migrate
 from rashomon.store.outbox import NewMessage
+from rashomon.store.robots import RobotsFile
 from tests.conftest import make_document
 
 LATEST = max(version for version, _, _ in STEPS)
@@ -99,6 +100,21 @@ def test_crawl_outcomes_keep_failure_reasons_and_deferred_items(any_store: Store
     assert kept.reasons == outcome.reasons and kept.deferred == 4950
     assert kept.failures == ("http://x/1: empty feed",
                              "http://x/2: page cut short: no closing </html>")
+
+
+def test_robots_files_are_kept_by_origin_and_confirmed(any_store: Store) -> None:
+    checked = datetime(2026, 1, 1, tzinfo=UTC)
+    assert any_store.robots.get("https://www.mfa.gov.cn") is None
+    first = RobotsFile("https://www.mfa.gov.cn", "User-agent: *\nDisallow: /x\n", 200, checked,
+                       '"e1"', "Wed, 15 Jun 2022 11:40:00 GMT")
+    any_store.robots.save(first)
+    any_store.robots.save(RobotsFile("http://kremlin.ru", "", 404, checked))
+    assert any_store.robots.get("https://www.mfa.gov.cn") == first
+    any_store.robots.confirm("https://www.mfa.gov.cn", checked + timedelta(hours=1))
+    assert any_store.robots.get("https://www.mfa.gov.cn") == replace(
+        first, checked_at=checked + timedelta(hours=1))
+    assert any_store.robots.get("http://kremlin.ru") == RobotsFile("http://kremlin.ru", "", 404,
+                                                                   checked)
 
 
 def test_validators_and_cursors_upsert(any_store: Store) -> None:

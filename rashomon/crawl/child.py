@@ -31,10 +31,12 @@ _EXITED = {"event": "exited"}  # put on the event queue when the child's stdout 
 
 
 def run_child(job: CrawlJob, timeout: float, on_event: OnEvent | None,
-              cancel: threading.Event | None) -> str | None:
+              cancel: threading.Event | None, on_tick: Callable[[], None] | None = None
+              ) -> str | None:
     """Run the child to its end or its deadline; a problem message, or None if it exited 0.
 
-    `on_event` gets each event the child prints, in the calling thread, while the child runs.
+    `on_event` gets each event the child prints, and `on_tick` is called after each event and
+    at least every `POLL` seconds, both in the calling thread, while the child runs.
     """
     with tempfile.TemporaryFile() as stderr:
         child = _spawn(stderr)
@@ -44,7 +46,7 @@ def run_child(job: CrawlJob, timeout: float, on_event: OnEvent | None,
         reader.start()
         try:
             _send(child, job)
-            code = _wait(child, events, timeout, on_event, cancel)
+            code = _wait(child, events, timeout, on_event, cancel, on_tick)
         finally:
             if child.poll() is None:
                 _kill(child)
@@ -58,7 +60,8 @@ def run_child(job: CrawlJob, timeout: float, on_event: OnEvent | None,
 
 
 def _wait(child: subprocess.Popen[bytes], events: queue.Queue[dict[str, Any]], timeout: float,
-          on_event: OnEvent | None, cancel: threading.Event | None) -> int | None:
+          on_event: OnEvent | None, cancel: threading.Event | None,
+          on_tick: Callable[[], None] | None) -> int | None:
     """Pass on the child's events until it exits; its exit code, or None at the deadline or
     when `cancel` is set."""
     deadline = time.monotonic() + timeout
@@ -68,11 +71,13 @@ def _wait(child: subprocess.Popen[bytes], events: queue.Queue[dict[str, Any]], t
         try:
             event = events.get(timeout=min(left, POLL))
         except queue.Empty:
-            continue
+            event = None
         if event is _EXITED:
             return _exit_code(child, deadline)
-        if on_event is not None:
+        if event is not None and on_event is not None:
             on_event(event)
+        if on_tick is not None:
+            on_tick()
     return None
 
 

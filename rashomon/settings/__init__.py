@@ -48,6 +48,9 @@ class CrawlConfig(ConfigModel):
     max_listing_pages: int = Field(1, ge=1)
     max_retries: int = Field(2, ge=0)
     retry_after_max: float = Field(300.0, ge=0)
+    max_new_items: int = Field(50, ge=1)
+    robots_ttl_hours: float = Field(24.0, gt=0, le=24)
+    slow_source_wait: float = Field(15.0, ge=0)
 
 
 class StoreConfig(ConfigModel):

@@ -106,6 +106,17 @@ validators = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+robots = Table(
+    "robots",
+    metadata,
+    Column("origin", String(255), primary_key=True),  # scheme://host[:port]
+    Column("text", Text, nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("etag", String(256)),
+    Column("last_modified", String(64)),
+    Column("checked_at", UTCDateTime, nullable=False),
+)
+
 skipped = Table(
     "skipped",
     metadata,

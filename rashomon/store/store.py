@@ -27,6 +27,7 @@ from rashomon.store.health import SourceHealthRepository
 from rashomon.store.lock import StoreLock
 from rashomon.store.migrations import migrate
 from rashomon.store.outbox import OutboxRepository
+from rashomon.store.robots import RobotsRepository
 from rashomon.store.validators import ValidatorRepository
 
 
@@ -40,6 +41,7 @@ class Store:
         self.crawls = CrawlRepository(engine)
         self.entry_points = EntryPointRepository(engine)
         self.validators = ValidatorRepository(engine, clock)
+        self.robots = RobotsRepository(engine)
         self.cursors = CursorRepository(engine, clock)
         self.calls = CallRepository(engine)
         self.outbox = OutboxRepository(engine)
