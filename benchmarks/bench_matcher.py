@@ -4,13 +4,18 @@ The store gets a constant density of documents per day (so more documents = a lo
 Kremlin EN+RU readouts of calls with a dozen counterparts, Ushakov commentaries, Xinhua EN/ZH
 and MFA readouts of the same calls published hours later, plus non-call news and press.
 `CallService.update` then matches them all from scratch. Candidates are blocked by leader pair and
-time, so the time per document should stay flat: near-linear growth.
+time, so the time per document should stay flat: near-linear growth. While it runs, the size of
+SQLite's write-ahead log is sampled (the load before it is checkpointed first): its peak is
+compared with the database's size.
 """
 
 from __future__ import annotations
 
+import contextlib
 import random
+import sqlite3
 import tempfile
+import threading
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -109,30 +114,68 @@ def synthetic(size: int, seed: int = 7) -> list[Document]:
     return docs[:size]
 
 
-def run(size: int, folder: Path) -> tuple[float, int]:
-    store = Store.open(f"sqlite:///{folder / f'bench-{size}.db'}")
+class WalPeak:
+    """The largest size the write-ahead log file of `database` reached while sampled."""
+
+    def __init__(self, database: Path) -> None:
+        self.path, self.peak = Path(f"{database}-wal"), 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            with contextlib.suppress(FileNotFoundError):
+                self.peak = max(self.peak, self.path.stat().st_size)
+
+    def __enter__(self) -> WalPeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def database_bytes(database: Path) -> int:
+    """The database's own size (its pages), whatever the log still holds."""
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        pages = connection.execute("PRAGMA page_count").fetchone()[0]
+        return int(pages * connection.execute("PRAGMA page_size").fetchone()[0])
+
+
+def checkpoint(database: Path) -> None:
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def run(size: int, folder: Path) -> tuple[float, int, float]:
+    """Seconds, calls found, and the log's peak as a multiple of the database's size."""
+    database = folder / f"bench-{size}.db"
+    store = Store.open(f"sqlite:///{database}")
     store.documents.save_all(replace(d, fetched_at=d.published_at) for d in synthetic(size))
+    checkpoint(database)
     service = Rashomon(load_settings(env={}), store=store).calls
     now = START + timedelta(days=size // DOCS_PER_DAY + 30)
-    start = time.perf_counter()
-    service.update(now)
-    elapsed = time.perf_counter() - start
+    with WalPeak(database) as wal:
+        start = time.perf_counter()
+        service.update(now)
+        elapsed = time.perf_counter() - start
     with store.calls.begin() as calls:
         count = len(calls.all())
     store.close()
-    return elapsed, count
+    return elapsed, count, wal.peak / database_bytes(database)
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         base = None
         for size in SIZES:
-            elapsed, calls = run(size, Path(folder))
+            elapsed, calls, wal = run(size, Path(folder))
             per_doc = elapsed / size * 1e6
             base = base or per_doc
             print(f"matcher: {size:>7,} documents → {calls:>6,} calls in {elapsed:6.2f} s "
-                  f"({per_doc:5.0f} µs/document, ×{per_doc / base:.2f} of the 1k rate)",
-                  flush=True)
+                  f"({per_doc:5.0f} µs/document, ×{per_doc / base:.2f} of the 1k rate); "
+                  f"write-ahead log at most {wal:.2f}× the database", flush=True)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 `Cycle.run()` is one full pass for some sources; `run --once` (cron) is one cycle of every
 enabled source. `Daemon` runs a first full cycle at start-up, then each source on its own
-interval (APScheduler 3, with jitter, coalescing and a generous misfire grace time), and a
+interval (APScheduler 3, staggered, coalescing, with a generous misfire grace time), and a
 delivery pass every half minute for retries. Every crawl runs in a child process with a hard
 timeout, so a hung crawl is killed and recorded and the schedule goes on. The store lock keeps
 one daemon (or cron run) per store; SIGTERM/SIGINT stop it cleanly. With `[report] dir` set,
@@ -40,8 +40,7 @@ from rashomon.store.lock import StoreLock
 
 log = logging.getLogger("rashomon.daemon")
 DELIVERY_EVERY = 30.0  # seconds between delivery passes (retries that came due)
-MAX_JITTER = 60.0  # seconds: spread the sources' crawls, never more than this
-STAGGER = 5.0  # seconds between the sources' first scheduled crawls (jitter applies after)
+STAGGER = 5.0  # seconds between the sources' first scheduled crawls: they stay spread
 ALERTED = ("alerts", "calls_alerted_until")  # cursor: calls changed before it are alerted
 
 
@@ -286,5 +285,6 @@ class Daemon:
 
 
 def _interval(source: Source) -> IntervalTrigger:
-    seconds = source.interval_minutes * 60
-    return IntervalTrigger(seconds=seconds, jitter=min(MAX_JITTER, seconds * 0.1), timezone=UTC)
+    """Exactly every interval, no jitter: a readout waits at most the interval plus the work
+    to be alerted; the stagger of the first runs keeps the sources spread."""
+    return IntervalTrigger(seconds=source.interval_minutes * 60, timezone=UTC)

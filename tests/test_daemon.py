@@ -39,7 +39,7 @@ def test_schedule_runs_a_first_cycle_then_each_source_on_its_interval(
     kremlin = jobs["crawl:kremlin_en"]
     assert isinstance(kremlin.trigger, IntervalTrigger)
     assert kremlin.trigger.interval == timedelta(minutes=10)
-    assert 0 < kremlin.trigger.jitter <= 60
+    assert kremlin.trigger.jitter is None  # exactly every interval: latency ≤ interval + work
     assert kremlin.next_run_time == NOW + timedelta(minutes=10)
     mfa = jobs["crawl:mfa_en"]
     assert mfa.next_run_time == NOW + timedelta(minutes=15, seconds=5)  # staggered

@@ -11,7 +11,10 @@ Contract (every backend; `tests/test_store.py` runs it on SQLite and PostgreSQL)
   document without `fetched_at` gets the store's clock.
 - `known_urls(source)` is every URL of the source not to fetch again: its stored documents and
   its skipped pages (`skip`, idempotent: a page skipped twice is one row).
-- Every method is one short transaction; `latest` holds a read connection while it is iterated.
+- Every method is one short transaction. `latest` reads the ids it will yield first, then the
+  documents a page at a time, each page in a transaction of its own: a caller that writes
+  while it iterates (the matcher) never holds a reader open for the whole run, so SQLite can
+  checkpoint its write-ahead log as it goes and the log stays small.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from rashomon.store.engine import upsert
 from rashomon.store.schema import documents, skipped
 
 SaveResult = Literal["new", "version", "unchanged"]
+PAGE = 500  # documents read per transaction by `latest`
 
 
 class DocumentRepository:
@@ -67,16 +71,28 @@ class DocumentRepository:
     def latest(self, *, since: datetime | None = None, after_id: int = 0,
                source_id: str | None = None) -> Iterator[Document]:
         """The latest version of each document (with an id above `after_id`, published at or
-        after `since`, of `source_id`), oldest publication first."""
+        after `since`, of `source_id`), oldest publication first, as they were when the
+        iteration began."""
+        ids = self._latest_ids(since, after_id, source_id)
+        for start in range(0, len(ids), PAGE):
+            page = ids[start:start + PAGE]
+            with self._engine.connect() as conn:
+                rows = conn.execute(select(documents).where(documents.c.id.in_(page)))
+                found = {row.id: _document(row._mapping) for row in rows}
+            yield from (found[document_id] for document_id in page if document_id in found)
+
+    def _latest_ids(self, since: datetime | None, after_id: int,
+                    source_id: str | None) -> list[int]:
         newest = select(func.max(documents.c.id)).group_by(documents.c.url).scalar_subquery()
-        query = select(documents).where(documents.c.id.in_(newest), documents.c.id > after_id)
+        query = select(documents.c.id).where(documents.c.id.in_(newest),
+                                             documents.c.id > after_id)
         if since is not None:
             query = query.where(documents.c.published_at >= since)
         if source_id is not None:
             query = query.where(documents.c.source_id == source_id)
         with self._engine.connect() as conn:
-            for row in conn.execute(query.order_by(documents.c.published_at, documents.c.id)):
-                yield _document(row._mapping)
+            return list(conn.execute(query.order_by(documents.c.published_at, documents.c.id))
+                        .scalars())
 
     def get(self, document_id: int) -> Document | None:
         """One stored version by its id, or None."""

@@ -17,6 +17,8 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from rashomon.errors import StoreError
 
+WAL_LIMIT = 4 * 1024 * 1024  # bytes of write-ahead log kept after a checkpoint (SQLite)
+
 
 def create_store_engine(url: str, create: bool = True) -> Engine:
     """An engine for `url`; a bad URL or a missing driver is a `StoreError` naming it.
@@ -47,9 +49,13 @@ def _sqlite_file(path: Path, create: bool) -> None:
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    """WAL, so that readers and the writer do not block each other; and a write-ahead log cut
+    back to `WAL_LIMIT` bytes at each checkpoint, so that one large transaction (a bulk load, a
+    backfill) does not leave a log as large as itself behind for good."""
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")
     cursor.close()
 
 
