@@ -24,7 +24,7 @@ import signal
 import sys
 import threading
 from datetime import date
-from typing import IO, Any
+from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 
@@ -69,27 +69,36 @@ def run(job: CrawlJob) -> None:
 
 PR_SET_PDEATHSIG = 1  # prctl(2)
 ORPHANED = 70  # the exit code when the parent is gone (EX_SOFTWARE: nobody reads it anyway)
+STDIN = 0
 
 
-def watch_parent(stdin: IO[bytes]) -> None:
+def read_job(fd: int = STDIN) -> CrawlJob:
+    """The job: one JSON line on stdin, read from the file descriptor itself (no Python buffer
+    that the watch below would hold locked while the interpreter shuts down)."""
+    data = b""
+    while not data.endswith(b"\n") and (chunk := os.read(fd, 1 << 16)):
+        data += chunk
+    return CrawlJob.model_validate_json(data)
+
+
+def watch_parent(fd: int = STDIN) -> None:
     """Exit when the parent dies: at once by the kernel's signal (Linux), and at the latest
     when stdin, which only the parent holds open, reaches its end."""
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    threading.Thread(target=_exit_at_end, args=(stdin,), daemon=True,
-                     name="parent-watch").start()
+    threading.Thread(target=_exit_at_end, args=(fd,), daemon=True, name="parent-watch").start()
 
 
-def _exit_at_end(stdin: IO[bytes]) -> None:
-    stdin.read()  # returns only at end-of-file: the parent closed it, or died
+def _exit_at_end(fd: int) -> None:
+    while os.read(fd, 1 << 16):  # returns b"" only at end-of-file: the parent closed it, or died
+        pass
     os._exit(ORPHANED)
 
 
 def main() -> None:
-    stdin = sys.stdin.buffer
-    job = CrawlJob.model_validate_json(stdin.readline())
-    watch_parent(stdin)
+    job = read_job()
+    watch_parent()
     run(job)
 
 

@@ -73,16 +73,17 @@ class Cycle:
         self._lock = threading.Lock()
 
     def collect(self, source_ids: list[str], report: CycleReport) -> list[CrawlOutcome]:
-        """Crawl the sources, logging each outcome as it comes in. When the crawl outlasts
-        `[crawl] slow_source_wait`, what the finished sources stored is analysed, alerted and
-        delivered at once (into `report`) while the slower ones go on: one large listing
-        holds up no other source's alert for longer than that. Should such an early pass
-        fail, it is logged, and the cycle's own pass after the crawl, which repeats the same
-        steps, meets the error again."""
-        def crawled(outcomes: list[CrawlOutcome], crawling: bool) -> None:
+        """Crawl the sources, logging each outcome as it comes in. What they stored is
+        analysed, alerted and delivered (into `report`) as soon as every source is done, before
+        the crawl process has exited; and when the crawl outlasts `[crawl] slow_source_wait`,
+        what the finished sources stored goes ahead while the slower ones go on: one large
+        listing holds up no other source's alert for longer than that. Should such an early
+        pass fail, it is logged, and the cycle's own pass after the crawl, which repeats the
+        same steps, meets the error again."""
+        def crawled(outcomes: list[CrawlOutcome], early: bool) -> None:
             for outcome in outcomes:
                 _log_crawl(outcome)
-            if not (crawling and any(outcome.items_stored for outcome in outcomes)):
+            if not (early and any(outcome.items_stored for outcome in outcomes)):
                 return
             try:
                 with self._lock:

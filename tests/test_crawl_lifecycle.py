@@ -4,6 +4,7 @@ behind, and nothing is stored after it."""
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -16,7 +17,7 @@ import pytest
 
 from rashomon.store import Store
 from tests.listing_site import ListingSite, source_toml
-from tests.sites import ENV, site_settings
+from tests.sites import ENV, run_crawl, site_settings
 
 pytestmark = pytest.mark.slow
 
@@ -107,3 +108,18 @@ def test_killing_run_leaves_no_crawl_child(tmp_path: Path, mode: str, target: st
     assert stored < 400  # it was stopped in the middle
     if signum == signal.SIGTERM and target == "process" and mode == "--once":
         assert code == 128 + signal.SIGTERM  # run --once handles SIGTERM: lock released, exit 143
+
+
+def test_a_crawl_child_that_did_its_work_exits_cleanly(tmp_path: Path,
+                                                       caplog: pytest.LogCaptureFixture) -> None:
+    """Its parent watch (a thread blocked reading stdin) must not keep the interpreter from
+    shutting down: it once aborted every child at exit (code -6) after a second's wait."""
+    with ListingSite(links=3) as site:
+        settings, _ = site_settings(site, tmp_path, sources=[], press=[],
+                                    extra=source_toml("big", site))
+        store = Store.open(settings.store.url)
+        with caplog.at_level(logging.WARNING, logger="rashomon.crawl"):
+            [outcome] = run_crawl(settings, store, ["big"])
+        store.close()
+    assert outcome.ok and outcome.items_stored == 3
+    assert [record.getMessage() for record in caplog.records] == []

@@ -5,9 +5,10 @@
 (nothing changed) without starting anything. The sources that changed go to one child process
 (`crawler.runner`, started by `rashomon.crawl.child`) with the answers already got; the child
 writes documents and one outcome row per source, and says when each source is done. The
-caller hears of the outcomes (`on_outcomes`) at the end, or, when the crawl takes longer than
-`crawl.slow_source_wait` seconds, of those in so far and then of each as it comes, while
-slower sources go on: what the quick sources brought need not wait for a slow one. The
+caller hears of the outcomes (`on_outcomes`) as soon as every source is done (before the child
+has exited), or, when the crawl takes longer than `crawl.slow_source_wait` seconds, of those in
+so far and then of each as it comes, while slower sources go on: what the quick sources brought
+need not wait for a slow one. The
 parent waits at most `crawl.crawl_timeout` seconds, kills the child after that, and records a
 failed outcome for every source the child did not report. So a hung crawl never stops a
 schedule, memory never accumulates in the daemon, and an idle interval costs a few conditional
@@ -17,6 +18,7 @@ families that have an archive to walk; it is never checked first.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import threading
 import time
@@ -37,6 +39,7 @@ from rashomon.crawl.child import OnEvent, run_child
 from rashomon.crawl.fetch import Answer, PacedClient
 from rashomon.crawl.robots import RobotsCheck
 from rashomon.errors import ConfigError, CrawlError
+from rashomon.logs import log_event
 from rashomon.models import CrawlOutcome
 from rashomon.settings import CrawlConfig, Source
 from rashomon.store.crawls import CrawlRepository
@@ -44,8 +47,9 @@ from rashomon.store.entrypoints import EntryPointRepository
 from rashomon.store.robots import RobotsRepository
 from rashomon.store.validators import ValidatorRepository
 
+log = logging.getLogger("rashomon.crawl")
 BACKFILL_TIMEOUT = 24 * 3600.0  # an archive walk is long; the crawl timeout is for routine runs
-OnOutcomes = Callable[[list[CrawlOutcome], bool], None]  # (outcomes, sources still crawling)
+OnOutcomes = Callable[[list[CrawlOutcome], bool], None]  # (outcomes, early: the run goes on)
 
 
 @dataclass(frozen=True)
@@ -85,15 +89,16 @@ class CrawlRunner:
             cancel: threading.Event | None = None) -> list[CrawlOutcome]:
         """Crawl `source_ids` once; one outcome per source, in that order.
 
-        `on_outcomes` hears of every outcome once, in the calling thread: all at the end, or,
-        past `slow_source_wait` seconds, as they come in, with `True` while sources are still
-        crawling. `on_event` gets the child's progress events. `cancel` (set on shutdown)
+        `on_outcomes` hears of every outcome once, in the calling thread: all at once when the
+        last is in, or, past `slow_source_wait` seconds, as they come in; with `early` True
+        when this call is not the run's end (the child is still running, or exiting).
+        `on_event` gets the child's progress events. `cancel` (set on shutdown)
         ends the child early; its unfinished sources are reported as cancelled but not
         recorded: a shutdown is not the source's failure.
         """
         sources = [self.source(source_id) for source_id in source_ids]
         run = RunOutcomes(uuid.uuid4().hex, mode, self.crawls, on_outcomes,
-                          self.config.slow_source_wait)
+                          self.config.slow_source_wait, expected=len(sources))
         changed: list[Source] = sources
         answers: list[Answer] = []
         if mode == "crawl":
@@ -146,6 +151,8 @@ class CrawlRunner:
             job = job.model_copy(update={"prefetched": prefetched, "last_requests": last})
             problem = run_child(job, timeout, event, cancel, on_tick=run.tick)
         record = cancel is None or not cancel.is_set()
+        if problem is not None and record:
+            log_event(log, "crawl process problem", logging.WARNING, problem=problem)
         run.complete(job.sources, started, self.clock(),
                      problem or "the crawl process reported nothing", record)
 
@@ -184,30 +191,32 @@ class CrawlRunner:
 
 
 class RunOutcomes:
-    """The outcomes of one run, each passed on once: at the end, or as they come in once the
-    run has lasted `hold` seconds."""
+    """The outcomes of one run, each passed on once: all together once all `expected` are in,
+    or as they come in once the run has lasted `hold` seconds."""
 
     def __init__(self, run_id: str, mode: Mode, crawls: CrawlRepository,
-                 on_outcomes: OnOutcomes | None, hold: float) -> None:
+                 on_outcomes: OnOutcomes | None, hold: float, expected: int) -> None:
         self.run_id, self.mode, self.crawls = run_id, mode, crawls
-        self.on_outcomes, self.hold = on_outcomes, hold
+        self.on_outcomes, self.hold, self.expected = on_outcomes, hold, expected
         self.outcomes: dict[str, CrawlOutcome] = {}
         self._unsent: list[CrawlOutcome] = []
         self._began = time.monotonic()
 
     def tick(self) -> None:
-        """While the child runs: pass on what is in, once the run has lasted `hold` seconds."""
-        if self._unsent and time.monotonic() - self._began >= self.hold:
-            self._flush(crawling=True)
+        """While the child runs: pass on what is in once all is in, or once the run has lasted
+        `hold` seconds."""
+        all_in = len(self.outcomes) >= self.expected
+        if self._unsent and (all_in or time.monotonic() - self._began >= self.hold):
+            self._flush(early=True)
 
     def finish(self) -> None:
         """The run is over: pass on what is left."""
-        self._flush(crawling=False)
+        self._flush(early=False)
 
-    def _flush(self, crawling: bool) -> None:
+    def _flush(self, early: bool) -> None:
         batch, self._unsent = self._unsent, []
         if batch and self.on_outcomes is not None:
-            self.on_outcomes(batch, crawling)
+            self.on_outcomes(batch, early)
 
     def add(self, outcome: CrawlOutcome, record: bool = True) -> None:
         """An outcome of this process's own making (written to the store when `record`)."""
