@@ -1,8 +1,9 @@
 """Conditional GET of feeds and listings, so that an unchanged source costs a 304.
 
-- `ConditionalGetMiddleware` (downloader) sends the stored ETag/Last-Modified with every feed
-  and listing request (`meta["discovery"]`). Scrapy's HTTP cache revalidates only what it
-  deems stale and serves the rest without asking; our own validators are simpler.
+- `ConditionalGetMiddleware` (downloader) sends the stored ETag (or, without one, the
+  Last-Modified) with every feed and listing request (`meta["discovery"]`). Scrapy's HTTP
+  cache revalidates only what it deems stale and serves the rest without asking; our own
+  validators are simpler.
 - `ValidatorMiddleware` (spider) stores the validators of a feed or listing once its callback
   read it in full: a page whose callback failed, or whose new items were more than one crawl
   takes (`crawler.known`), keeps none, so it is fetched whole again next time rather than
@@ -22,6 +23,7 @@ from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
 from crawler.known import DEFERRED_HERE
 from crawler.outcome import PAGE_FAILED
+from crawler.robots import validator_headers
 from rashomon.store.validators import ValidatorRepository
 
 
@@ -45,12 +47,11 @@ class ConditionalGetMiddleware:
     def process_request(self, request: Request) -> None:
         if not request.meta.get("discovery"):
             return
-        etag, modified = self.validators.get([request.url]).get(request.url, (None, None))
-        if etag:
-            request.headers["If-None-Match"] = etag
-        if modified:
-            request.headers["If-Modified-Since"] = modified
-        if (etag or modified) and self.crawler.stats is not None:
+        stored = self.validators.get([request.url]).get(request.url, (None, None))
+        headers = validator_headers(*stored)
+        for name, value in headers.items():
+            request.headers[name] = value
+        if headers and self.crawler.stats is not None:
             self.crawler.stats.inc_value("rashomon/conditional_requests")
 
 

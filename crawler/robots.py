@@ -1,7 +1,8 @@
 """robots.txt, kept: what a site's answer means, when the kept copy must be asked again, and
-whether it lets us fetch a URL. Shared by the crawl child (`middlewares.RobotsMiddleware`,
-through Scrapy) and the parent's in-process checks (`rashomon.crawl.robots`, through httpx),
-so both read a site's robots.txt the same way; it imports no Scrapy.
+whether it lets us fetch a URL; and the one validator a conditional request carries. Shared by
+the crawl child (`middlewares.RobotsMiddleware`, through Scrapy) and the parent's in-process
+checks (`rashomon.crawl.robots`, through httpx), so both read a site's robots.txt the same
+way; it imports no Scrapy.
 
 The rules follow RFC 9309 and Scrapy's habits: a 2xx body is the rules; a 4xx means the site
 has none (everything allowed); a 5xx or a network error leaves the kept copy in force, and with
@@ -36,13 +37,16 @@ def fresh(file: RobotsFile | None, now: datetime, ttl: timedelta) -> bool:
 
 
 def conditional_headers(file: RobotsFile | None) -> dict[str, str]:
-    """If-None-Match / If-Modified-Since for asking again about a kept copy."""
-    headers = {}
-    if file is not None and file.etag:
-        headers["If-None-Match"] = file.etag
-    if file is not None and file.last_modified:
-        headers["If-Modified-Since"] = file.last_modified
-    return headers
+    """The validator to ask again about a kept copy with."""
+    return validator_headers(file.etag, file.last_modified) if file is not None else {}
+
+
+def validator_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    """If-None-Match when there is an ETag, else If-Modified-Since: a server that gets both
+    must ignore the second (RFC 9110 §13.1.3), so sending it costs bytes on every request."""
+    if etag:
+        return {"If-None-Match": etag}
+    return {"If-Modified-Since": last_modified} if last_modified else {}
 
 
 def answered(origin: str, kept: RobotsFile | None, status: int, body: bytes,

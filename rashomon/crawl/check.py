@@ -21,6 +21,7 @@ from datetime import datetime
 
 import httpx
 
+from crawler.robots import validator_headers
 from crawler.starts import failing_addresses, start_addresses
 from rashomon.clock import Clock
 from rashomon.crawl.fetch import Answer, PacedClient, TooLarge
@@ -88,9 +89,7 @@ class ConditionalCheck:
         """The site's answer, or why there is none."""
         if not self.robots.allowed(url):
             return "forbidden by robots.txt"
-        etag, modified = self.validators.get([url]).get(url, (None, None))
-        headers = {name: value for name, value in (("If-None-Match", etag),
-                                                   ("If-Modified-Since", modified)) if value}
+        headers = validator_headers(*self.validators.get([url]).get(url, (None, None)))
         try:
             return self.client.get(url, headers)
         except (httpx.HTTPError, TooLarge) as exc:

@@ -43,6 +43,7 @@ class PacedClient:
         self.config = config
         self.client = httpx.Client(headers={"User-Agent": config.user_agent},
                                    timeout=config.timeout, transport=transport)
+        del self.client.headers["Connection"]  # keep-alive is HTTP/1.1's default: bytes saved
         self._lock = threading.Lock()
         self._hosts: dict[str, threading.Lock] = {}
         self.last: dict[str, float] = {}  # host[:port] → when it was last asked (epoch)
