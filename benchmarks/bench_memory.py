@@ -3,11 +3,12 @@
 The daemon's parts are built exactly as `rashomon run` builds them (settings from a user file
 with the secret in the environment, the composition root `Rashomon`, its cycle and the store
 lock), with one signed webhook channel instead of stdout. The sample site and the webhook
-receiver run in another process, so their request logs do not count. Every cycle crawls all
-sources in a child process (so the crawls' memory is not the daemon's), then analyses and
-delivers in this one.
+receiver run in another process, so their request logs do not count. Every cycle asks all
+sources' feeds and listings in this process, conditionally, and crawls those that changed in a
+child process (so the crawls' memory is not the daemon's), then analyses and delivers here.
 After the first cycle nothing changes on the site: later cycles are the steady state of a
-daemon (conditional GETs answered 304, analysis of nothing new, nothing to send).
+daemon (conditional GETs answered 304 in this process, no child, analysis of nothing new,
+nothing to send).
 
 The measurement runs in a fresh Python process, so that what other benchmarks left in memory
 (`python -m benchmarks` runs them all in one process) and their child processes count neither
@@ -96,8 +97,8 @@ def measure() -> None:
         objects = (readings[last][1] - readings[middle][1]) / (last - middle)
         print(f"memory: growth over cycles {middle}–{last}: {growth:+.1f} KiB/cycle "
               f"({objects:+.0f} Python objects/cycle)", flush=True)
-    print(f"memory: crawl children's peak RSS: {crawl_peak:.1f} MiB (one child per cycle, "
-          f"{len(ids)} sources each)", flush=True)
+    print(f"memory: crawl children's peak RSS: {crawl_peak:.1f} MiB (a child only when a source "
+          f"changed: the first cycle, {len(ids)} sources)", flush=True)
     steady = median(seconds[1:] or seconds)
     print(f"memory: {done} cycles of {len(ids)} sources in {sum(seconds):.0f} s (first "
           f"{seconds[0]:.1f} s, then median {steady:.1f} s); "
