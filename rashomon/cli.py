@@ -25,6 +25,7 @@ from rashomon.settings import load_settings
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from rashomon.daemon import CycleReport
     from rashomon.models import EntryPoint
 
 # Plain help (no rich markup): flags show as flags, and "[[alerts.channels]]" stays as written.
@@ -298,17 +299,33 @@ def run(
     once: Annotated[bool, typer.Option("--once", help="One full cycle, then exit (cron).")] = False,
     log_format: LogFormat = "text",
     log_level: LogLevel = "INFO",
+    log_file: Annotated[Path | None, typer.Option(
+        "--log-file", help="Append the log to this file, not stderr. With --once (cron), "
+        "stderr then gets one line, and only when something failed.")] = None,
 ) -> None:
     """Run the daemon: crawl on schedule, analyse, alert. With --once: one cycle, for cron."""
     from rashomon.daemon import run_once
     from rashomon.logs import setup_logging
 
-    setup_logging(log_format, log_level)
+    tally = setup_logging(log_format, log_level, log_file)
     rashomon: Rashomon = ctx.obj
     if once:
         report = run_once(rashomon.cycle, rashomon.lock(), wait=ONCE_WAIT)
-        raise typer.Exit(0 if report.ok else 1)
+        raise typer.Exit(once_summary(report, tally.messages, log_file))
     rashomon.daemon().run()
+
+
+def once_summary(report: CycleReport, errors: list[str], log_file: Path | None) -> int:
+    """The exit code of `run --once`: 0 when the cycle went well, printing nothing (cron mails
+    any output); else 1, after one line on stderr saying what failed and where the log is."""
+    from rashomon import views
+
+    failures = views.once_failures(report.outcomes, report.delivery, errors)
+    if not failures and report.ok:
+        return 0
+    log = f"; the log: {log_file}" if log_file is not None else ""
+    typer.echo(f"rashomon run --once: {failures or 'failed'}{log}", err=True)
+    return 1
 
 
 @app.command()

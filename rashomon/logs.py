@@ -4,6 +4,11 @@ Events are logged with `log_event(logger, "crawl", source=..., stored=...)`; the
 prints `event key=value …`, the JSON format one object per line for log shippers. Libraries
 (Scrapy runs in its own process; APScheduler, httpx) are held at WARNING so the daemon's log
 says what happened, not how.
+
+The log goes to stderr, or appended to a file (`--log-file`): under cron, whatever a job prints
+is mailed, so the log goes to a file and `run --once` prints one line only when something
+failed. The errors a run logged are tallied for that line, since nobody reads the file until
+told to.
 """
 
 from __future__ import annotations
@@ -12,7 +17,11 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
+from logging.handlers import WatchedFileHandler
+from pathlib import Path
 from typing import Any
+
+from rashomon.errors import ConfigError
 
 FIELDS = "rashomon_fields"
 NOISY = ("apscheduler", "httpx", "httpcore", "scrapy", "twisted", "urllib3")
@@ -36,15 +45,38 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-def setup_logging(fmt: str = "text", level: str = "INFO") -> None:
-    """Configure the root logger once, for the daemon and the commands."""
-    handler = logging.StreamHandler(sys.stderr)
+class ErrorTally(logging.Handler):
+    """The messages of the records logged at ERROR or above, wherever the log itself goes."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def setup_logging(fmt: str = "text", level: str = "INFO", file: Path | None = None
+                  ) -> ErrorTally:
+    """Configure the root logger once, for the daemon and the commands: to stderr, or appended
+    to `file` (reopened when logrotate moves it). Returns the tally of the errors logged."""
+    handler = _file_handler(file) if file is not None else logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+    tally = ErrorTally()
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [handler, tally]
     root.setLevel(level.upper())
     for name in NOISY:
         logging.getLogger(name).setLevel(logging.WARNING)
+    return tally
+
+
+def _file_handler(file: Path) -> logging.Handler:
+    """A handler appending to `file`; a file that cannot be opened is one line to act on."""
+    try:
+        return WatchedFileHandler(file, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"--log-file: cannot open {file}: {exc.strerror or exc}") from None
 
 
 def log_event(logger: logging.Logger, event: str, level: int = logging.INFO,

@@ -2,7 +2,8 @@
 
 Collection (the crawl summary, the sources table, a backfill's progress bar), analysis (the
 calls table, one call side by side from its view model, `rashomon diff`), alerts (the outbox:
-channel names only, never a URL or a secret). Sentences are shortened only here, for the
+channel names only, never a URL or a secret), and the one line `run --once` prints for cron's
+mail when something failed. Sentences are shortened only here, for the
 terminal (with `rashomon.text`'s `shorten` and `excerpt`, which keeps the matched words and
 shows them in bold); the JSON carries them whole.
 """
@@ -23,6 +24,7 @@ from rich.syntax import Syntax
 from rich.table import Column, Table
 from rich.text import Text
 
+from alerts.delivery import DeliveryReport
 from rashomon.analysis.diff import TextComparison
 from rashomon.models import CallAnalysis, CrawlOutcome, EntryPoint, TopicFinding
 from rashomon.report.viewmodel import status
@@ -307,3 +309,40 @@ def _reason(message: Message) -> str:
     if message.status == SENT:
         return "" if message.http_status is None else f"HTTP {message.http_status}"
     return message.last_error or ""
+
+
+# ---------------------------------------------------------------- run --once (cron)
+def once_failures(outcomes: Sequence[CrawlOutcome], delivery: DeliveryReport,
+                  errors: Sequence[str]) -> str:
+    """What went wrong in one cycle, as one line ("" when nothing did): cron mails what a job
+    prints, so this line is how a failure reaches a person while the log goes to a file.
+    It names the sources that failed and why, the alerts not delivered, the errors logged."""
+    parts = (_failed_sources(outcomes), _undelivered(delivery), _errors_logged(errors))
+    return " ".join("; ".join(part for part in parts if part).split())  # one line, always
+
+
+def _failed_sources(outcomes: Sequence[CrawlOutcome]) -> str:
+    failed = [outcome for outcome in outcomes if not outcome.ok]
+    if not failed:
+        return ""
+    named = ", ".join(f"{outcome.source_id} ({shorten(_why(outcome), SENTENCE_LIMIT)})"
+                      for outcome in failed)
+    return f"{len(failed)} of {len(outcomes)} sources failed: {named}"
+
+
+def _why(outcome: CrawlOutcome) -> str:
+    first = outcome.failures[0] if outcome.failures else ""
+    return outcome.error or f"{outcome.parse_failures} parse failure(s), first {first}"
+
+
+def _undelivered(delivery: DeliveryReport) -> str:
+    missed = [*delivery.failed, *delivery.retrying]
+    if not missed:
+        return ""
+    first = f"{missed[0].channel}: {shorten(missed[0].detail, SENTENCE_LIMIT)}"
+    return (f"{len(missed)} alert(s) not delivered ({len(delivery.failed)} failed, "
+            f"{len(delivery.retrying)} to retry; first {first})")
+
+
+def _errors_logged(errors: Sequence[str]) -> str:
+    return f"{len(errors)} error(s) logged ({', '.join(sorted(set(errors)))})" if errors else ""
