@@ -123,6 +123,8 @@ def sample(site: SampleSite, receiver: Receiver, account: NewAccount) -> dict[st
     delivery; any job's analysis may pick up the stored article).
     """
     seen = len(receiver.requests)
+    if not just_checked(site, account.listing_path):
+        return None
     publish(site, account)
     t0, t0_monotonic = time.time(), time.monotonic()
     found: list[Received] = []
@@ -145,6 +147,14 @@ def sample(site: SampleSite, receiver: Receiver, account: NewAccount) -> dict[st
     result["webhooks"] = len(receiver.requests) - seen
     result["updates"] = sum(update_for(r, account) for r in receiver.requests[seen:])
     return result
+
+
+def just_checked(site: SampleSite, listing_path: str) -> bool:
+    """Wait for the source's next check of its listing (a request from now on), so that the
+    page goes up just after it: the worst case, a whole interval to the next check."""
+    since = time.monotonic()
+    return wait_until(lambda: any(r.time >= since for r in site.requests_to(listing_path)),
+                      SAMPLE_LIMIT, 0.05)
 
 
 def show(number: int, item: dict[str, Any]) -> None:
@@ -217,8 +227,9 @@ def main() -> None:
                 account = make()
                 result = sample(site, receiver, account)
                 if result is None:
-                    print(f"latency: no update webhook for {CALL_C} within {SAMPLE_LIMIT:g} s "
-                          f"after publishing {account.article_path}", flush=True)
+                    print(f"latency: no check of {account.listing_path}, or no update webhook for "
+                          f"{CALL_C} within {SAMPLE_LIMIT:g} s after publishing "
+                          f"{account.article_path}", flush=True)
                     break
                 results.append(result)
                 show(len(results), result)

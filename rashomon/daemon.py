@@ -40,7 +40,7 @@ from rashomon.store.lock import StoreLock
 
 log = logging.getLogger("rashomon.daemon")
 DELIVERY_EVERY = 30.0  # seconds between delivery passes (retries that came due)
-STAGGER = 5.0  # seconds between the sources' first scheduled crawls: they stay spread
+STAGGER = 5.0  # seconds between the sources' first scheduled checks: they stay spread
 ALERTED = ("alerts", "calls_alerted_until")  # cursor: calls changed before it are alerted
 
 
@@ -217,13 +217,17 @@ def _exit_on_sigterm(cancel: threading.Event) -> Iterator[None]:
 
 
 class Daemon:
-    """The scheduled daemon. `run()` blocks until SIGTERM/SIGINT (or `stop()`)."""
+    """The scheduled daemon. `run()` blocks until SIGTERM/SIGINT (or `stop()`).
+
+    A worker thread per source, and two for the start-up cycle and delivery: the jobs mostly
+    wait (on a site, a crawl child, a receiver), and a source whose crawl runs long must not
+    hold up another source's check; analysis and delivery are serialised by the cycle."""
 
     def __init__(self, cycle: Cycle, lock: StoreLock, sources: list[Source]) -> None:
         self.cycle, self.lock, self.sources = cycle, lock, sources
         self.stopping = threading.Event()
         self.scheduler = BackgroundScheduler(
-            executors={"default": ThreadPoolExecutor(2)}, timezone=UTC,
+            executors={"default": ThreadPoolExecutor(len(sources) + 2)}, timezone=UTC,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 900})
         self.scheduler.add_listener(self._job_problem, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
 
@@ -245,7 +249,7 @@ class Daemon:
         self.scheduler.add_job(self.cycle.run, "date", run_date=now, args=[ids],
                                id="startup", name="first full cycle")
         for number, source in enumerate(self.sources):
-            first = now + timedelta(minutes=source.interval_minutes, seconds=number * STAGGER)
+            first = first_check(now, source.interval_minutes, number, len(self.sources))
             self.scheduler.add_job(self.cycle.run, _interval(source), args=[[source.id]],
                                    id=f"crawl:{source.id}", name=f"crawl {source.id}",
                                    next_run_time=first)
@@ -283,6 +287,16 @@ class Daemon:
             return
         log_event(log, "job failed", logging.ERROR, job=event.job_id,
                   error=f"{type(event.exception).__name__}: {event.exception}")
+
+
+def first_check(now: datetime, interval_minutes: int, number: int, count: int) -> datetime:
+    """When the `number`-th of `count` sources is first checked after the start-up cycle:
+    one interval later, minus a stagger that keeps the sources spread (`STAGGER` seconds
+    apart, less when many share a short interval). Never later than one interval, so that a
+    readout published just after the start-up cycle waits no longer than one published later."""
+    interval = interval_minutes * 60.0
+    stagger = min(STAGGER, interval / (2 * max(count, 1)))
+    return now + timedelta(seconds=interval - number * stagger)
 
 
 def _interval(source: Source) -> IntervalTrigger:

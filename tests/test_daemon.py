@@ -16,6 +16,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from rashomon.app import Rashomon
+from rashomon.daemon import first_check
 from rashomon.demo.receiver import Receiver
 from rashomon.demo.server import Reply, SampleSite
 from rashomon.store import Store
@@ -42,10 +43,21 @@ def test_schedule_runs_a_first_cycle_then_each_source_on_its_interval(
     assert kremlin.trigger.jitter is None  # exactly every interval: latency ≤ interval + work
     assert kremlin.next_run_time == NOW + timedelta(minutes=10)
     mfa = jobs["crawl:mfa_en"]
-    assert mfa.next_run_time == NOW + timedelta(minutes=15, seconds=5)  # staggered
+    assert mfa.next_run_time == NOW + timedelta(minutes=15, seconds=-5)  # staggered, sooner
     assert jobs["startup"].next_run_time == NOW
     assert jobs["crawl:mfa_en"].trigger.interval == timedelta(minutes=15)
     assert kremlin.coalesce and kremlin.max_instances == 1 and kremlin.misfire_grace_time >= 600
+
+
+@pytest.mark.parametrize(("minutes", "count"), [(1, 13), (15, 13), (15, 400), (60, 1)])
+def test_every_first_check_comes_within_one_interval_and_the_sources_stay_spread(
+        minutes: int, count: int) -> None:
+    """A readout published just after the start-up cycle must wait no more than one interval
+    for its source's check (it once waited interval + 5 s × the source's place in the list)."""
+    firsts = [first_check(NOW, minutes, number, count) for number in range(count)]
+    assert all(NOW + timedelta(minutes=minutes) / 2 <= first <= NOW + timedelta(minutes=minutes)
+               for first in firsts)
+    assert len(set(firsts)) == count
 
 
 @pytest.mark.slow
