@@ -97,10 +97,13 @@ def test_a_user_topic_is_a_config_edit() -> None:
 
 
 def test_framing_with_an_unknown_topic_is_a_config_error() -> None:
-    settings = load_settings(env={}, overrides={"framing": [{"a": "nope", "b": "taiwan",
-                                                             "label": "x"}]})
+    with pytest.raises(ConfigError, match=r"framing\.0\.a: unknown topic 'nope'"):
+        load_settings(env={}, overrides={"framing": [{"a": "nope", "b": "taiwan",
+                                                      "label": "x"}]})  # at load, before any work
+    settings = load_settings(env={})
+    bad = [settings.framing[0].model_copy(update={"a": "nope"})]
     with pytest.raises(ConfigError, match="nope"):
-        TopicIndex.build(settings.topics).check_framing(settings.framing)
+        TopicIndex.build(settings.topics).check_framing(bad)  # settings built another way
 
 
 def test_unknown_call_type_is_a_config_error() -> None:

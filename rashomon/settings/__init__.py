@@ -3,7 +3,10 @@ every other layer may import and which imports none of them.
 
 Priority, lowest first: packaged defaults (`config/*.toml`, shipped as `rashomon.defaults`)
 < the user's TOML file (deep-merged) < environment variables (secrets) < CLI flags.
-Any error names the file, the key and the problem, and raises `ConfigError` (exit code 2).
+Any error names the file, the key and the problem, and raises `ConfigError` (exit code 2):
+a file that is not TOML or not UTF-8, an unknown key, a bad value, and a name that nothing
+defines (a framing pair's topic, a channel's topic or side filter: `references`). All of it is
+checked here, once, before any command does any work.
 
 This loader is the only reader of the environment: `RASHOMON_CONFIG`, `RASHOMON_STORE_URL`, and
 the variables the alert channels name in `url_env` and `secret_env`, whose values it keeps in
@@ -11,8 +14,8 @@ the variables the alert channels name in `url_env` and `secret_env`, whose value
 
 The models live by concern: `sources` (a site to collect from), `analysis` (leaders, topics,
 thresholds), `alerts` (channels, retries, health), `report` (the static report's folder and
-address), `model` (their frozen, strict base); this
-module holds the root `Settings`, the `[crawl]` and `[store]` tables, and the loader.
+address), `model` (their frozen, strict base), `references` (the names one part gives
+another); this module holds the root `Settings`, the `[crawl]` and `[store]` tables, and the loader.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -31,6 +34,7 @@ from rashomon.errors import ConfigError
 from rashomon.settings.alerts import AlertsConfig
 from rashomon.settings.analysis import AnalysisConfig, FramingPair, Leader, Topic
 from rashomon.settings.model import ConfigModel
+from rashomon.settings.references import unknown_names
 from rashomon.settings.report import ReportConfig
 from rashomon.settings.sources import KindSignals, Source
 
@@ -131,8 +135,17 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: file not found") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: {not_utf8(exc)}; save the file as UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def not_utf8(exc: UnicodeDecodeError) -> str:
+    """Where a file stops being UTF-8: the byte, its offset and its line."""
+    data = bytes(exc.object)
+    line = data[:exc.start].count(b"\n") + 1
+    return f"not UTF-8 text: byte 0x{data[exc.start]:02x} at offset {exc.start} (line {line})"
 
 
 def packaged_defaults() -> dict[str, Any]:
@@ -179,17 +192,26 @@ def channel_secrets(alerts: AlertsConfig, env: Mapping[str, str]) -> dict[str, s
 
 
 def validate(tree: dict[str, Any], user: Mapping[str, Any], path: Path | None) -> Settings:
+    """The typed settings; then every name one part gives another must exist (`references`)."""
     try:
-        return Settings.model_validate(tree)
+        settings = Settings.model_validate(tree)
     except ValidationError as exc:
         error = exc.errors()[0]
-        location = [str(part) for part in error["loc"]]
-        origin = path if path is not None and _has_key(user, location) else "packaged defaults"
-        key = ".".join(location) or "(top level)"
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             message = "unknown key"
-        raise ConfigError(f"{origin}: {key}: {message}") from None
+        raise _error(error["loc"], message, user, path) from None
+    for unknown in unknown_names(settings):
+        raise _error(unknown.location, unknown.problem, user, path)
+    return settings
+
+
+def _error(loc: Sequence[str | int], problem: str, user: Mapping[str, Any],
+           path: Path | None) -> ConfigError:
+    """"file: key: problem", blaming the user's file when it set the key, else the defaults."""
+    location = [str(part) for part in loc]
+    origin = path if path is not None and _has_key(user, location) else "packaged defaults"
+    return ConfigError(f"{origin}: {'.'.join(location) or '(top level)'}: {problem}")
 
 
 def _has_key(tree: Mapping[str, Any], location: list[str]) -> bool:

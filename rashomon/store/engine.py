@@ -42,7 +42,11 @@ def create_store_engine(url: str, create: bool = True) -> Engine:
 
 def _sqlite_file(path: Path, create: bool) -> None:
     if create:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the store's folder {path.parent.absolute()}: "
+                             f"{exc.strerror or exc}") from None
     elif not path.is_file():
         raise StoreError(f"no store at {path.absolute()}: `rashomon crawl`, `run` or `backfill` "
                          "creates one (or pass --store)")
