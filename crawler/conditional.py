@@ -5,9 +5,9 @@
   cache revalidates only what it deems stale and serves the rest without asking; our own
   validators are simpler.
 - `ValidatorMiddleware` (spider) stores the validators of a feed or listing once its callback
-  read it in full: a page whose callback failed, or whose new items were more than one crawl
-  takes (`crawler.known`), keeps none, so it is fetched whole again next time rather than
-  answered 304.
+  read it in full and the crawl finished: a page whose callback failed, or whose new items
+  were more than one crawl takes (`crawler.known`), or of a crawl stopped early, keeps none,
+  so it is fetched whole again next time rather than answered 304.
 Both own the store's validators repository (handed over in the `RASHOMON_STORE` setting).
 """
 
@@ -16,10 +16,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
+from scrapy.spiders import Spider
 
 from crawler.known import DEFERRED_HERE
 from crawler.outcome import PAGE_FAILED
@@ -56,15 +58,27 @@ class ConditionalGetMiddleware:
 
 
 class ValidatorMiddleware(BaseSpiderMiddleware):
-    """Keeps the validators of each feed or listing read in full, for the next conditional GET."""
+    """Keeps the validators of each feed or listing read in full, for the next conditional GET,
+    once the crawl has finished: a crawl stopped early (a timeout, a shutdown, a store that
+    could not be written) keeps none, so the articles it did not get to are found again in a
+    full answer next time rather than lost behind a 304."""
 
     def __init__(self, crawler: Crawler, validators: ValidatorRepository) -> None:
         super().__init__(crawler)
         self.validators = validators
+        self.pending: dict[str, tuple[str | None, str | None]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ValidatorMiddleware:
-        return cls(crawler, _validators(crawler))
+        middleware = cls(crawler, _validators(crawler))
+        crawler.signals.connect(middleware.closed, signal=signals.spider_closed)
+        return middleware
+
+    def closed(self, spider: Spider, reason: str) -> None:
+        if reason == "finished":
+            for url, (etag, modified) in self.pending.items():
+                self.validators.save(url, etag, modified)
+        self.pending.clear()
 
     def process_spider_output(self, response: Response | None,  # type: ignore[override]
                               result: Iterable[Any]) -> Iterable[Any]:
@@ -84,7 +98,7 @@ class ValidatorMiddleware(BaseSpiderMiddleware):
             return
         etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
         if etag or modified:
-            self.validators.save(response.url, _text(etag), _text(modified))
+            self.pending[response.url] = (_text(etag), _text(modified))
 
 
 def _text(value: bytes | None) -> str | None:

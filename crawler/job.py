@@ -19,6 +19,9 @@ from pydantic import BaseModel, ConfigDict
 from rashomon.settings import CrawlConfig, Source
 
 Mode = Literal["crawl", "backfill"]
+# The child's exit code when the store could not be written (sysexits' EX_IOERR): its last line
+# on stderr is the store's own one-line message, which the parent raises as a `StoreError`.
+STORE_FAULT = 74
 
 
 class Prefetched(BaseModel):

@@ -8,6 +8,8 @@ Scrapy components in their settings with one host gate for all its spiders and t
 the parent prefetched, and gives each spider its source and what the store says about it
 (where a stopped backfill resumes, which addresses were failing). Progress events go to stdout
 as JSON lines (`crawled` when a source's outcome is in the store); outcomes go to the store.
+A store that cannot be written (`StoreError`: a full disk, a corrupt file) closes every spider at
+once, and the child exits with `STORE_FAULT`, that one line last on stderr.
 
 It never outlives its parent: the parent holds the other end of stdin open while the child
 runs, so end-of-file there means the parent is gone, and the child exits at once, storing
@@ -27,13 +29,16 @@ from datetime import date
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
+from scrapy.utils.asyncio import call_later
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler.archive import resume_position
-from crawler.job import CrawlJob
+from crawler.job import STORE_FAULT, CrawlJob
 from crawler.middlewares import HostGate
 from crawler.settings import scrapy_settings
 from crawler.spiders import FAMILIES
 from crawler.starts import failing_addresses
+from rashomon.errors import StoreError
 from rashomon.settings import CrawlConfig, Source
 from rashomon.store import Store
 
@@ -60,11 +65,23 @@ def run(job: CrawlJob) -> None:
     settings = scrapy_settings(crawl, store, run_id=job.run_id, progress=emit,
                                log_level=job.log_level, prefetched=job.prefetched, gate=gate)
     process = CrawlerProcess(settings)
+    store.faults.listeners.append(lambda error: call_later(0, _close_all, process, str(error)))
     for source in job.sources:
         process.crawl(FAMILIES[source.family],
                       **spider_arguments(source, store, job.crawl, job.mode, job.since))
     process.start()
     store.close()
+    if store.faults.first is not None:
+        raise store.faults.first
+
+
+def _close_all(process: CrawlerProcess, reason: str) -> None:
+    """The store cannot be written (a full disk, a corrupt file): close every spider, storing
+    nothing more, rather than fetch pages whose documents would be lost; `reason` is the
+    store's one line, which each crawl's outcome gives as its error."""
+    for crawler in list(process.crawlers):
+        if crawler.engine is not None and crawler.engine.spider is not None:
+            deferred_from_coro(crawler.engine.close_spider_async(reason=reason))
 
 
 PR_SET_PDEATHSIG = 1  # prctl(2)
@@ -99,7 +116,11 @@ def _exit_at_end(fd: int) -> None:
 def main() -> None:
     job = read_job()
     watch_parent()
-    run(job)
+    try:
+        run(job)
+    except StoreError as exc:
+        sys.stderr.write(f"{exc}\n")  # the last line of stderr: the parent raises it in turn
+        sys.exit(STORE_FAULT)
 
 
 if __name__ == "__main__":

@@ -22,8 +22,8 @@ import time
 from collections.abc import Callable
 from typing import IO, Any
 
-from crawler.job import CrawlJob
-from rashomon.errors import CrawlError
+from crawler.job import STORE_FAULT, CrawlJob
+from rashomon.errors import CrawlError, StoreError
 
 OnEvent = Callable[[dict[str, Any]], None]
 POLL = 0.5  # seconds between looks at the deadline and at `cancel`
@@ -136,8 +136,12 @@ def _kill(child: subprocess.Popen[bytes]) -> None:
 
 
 def _exit_problem(code: int, stderr: IO[bytes]) -> str:
+    """What the child's exit means; a store it could not write is the parent's `StoreError`
+    too (the store is the same), said in the child's own line."""
     stderr.seek(0)
     lines = [line for line in stderr.read().decode("utf-8", "replace").splitlines()
              if line.strip()]
     last = lines[-1].strip() if lines else "no error output"
+    if code == STORE_FAULT:
+        raise StoreError(last)
     return f"crawl process exited with code {code}: {last}"

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from rashomon.errors import StoreError
+from rashomon.store.faults import BUSY_SECONDS
 
 WAL_LIMIT = 4 * 1024 * 1024  # bytes of write-ahead log kept after a checkpoint (SQLite)
 
@@ -32,7 +33,8 @@ def create_store_engine(url: str, create: bool = True) -> Engine:
     if backend == "sqlite" and parsed.database not in (None, "", ":memory:"):
         _sqlite_file(Path(parsed.database), create)
     try:
-        engine = create_engine(parsed, connect_args={"timeout": 30} if backend == "sqlite" else {})
+        options = {"timeout": BUSY_SECONDS} if backend == "sqlite" else {}
+        engine = create_engine(parsed, connect_args=options)
     except (ImportError, SQLAlchemyError) as exc:
         raise StoreError(f"cannot use store {parsed.render_as_string()}: {exc}") from None
     if backend == "sqlite":

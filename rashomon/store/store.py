@@ -7,12 +7,14 @@ Every read and write of Rashomon's state goes through these repositories; nothin
 `rashomon.store` sees an engine, a table or SQL. Each repository's module states its
 contract; `tests/test_store.py` and `tests/test_lock.py` pin it on every backend they can
 reach. Methods are short transactions: the store is shared by the crawl child process, the
-analysis and the delivery loop.
+analysis and the delivery loop. A fault a person must act on (a full disk, a corrupt file)
+is a one-line `StoreError` wherever it is met (`faults`); `faults.first` remembers it.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from rashomon.clock import Clock, utcnow
@@ -23,6 +25,7 @@ from rashomon.store.cursors import CursorRepository
 from rashomon.store.documents import DocumentRepository
 from rashomon.store.engine import create_store_engine
 from rashomon.store.entrypoints import EntryPointRepository
+from rashomon.store.faults import FaultWatch, watch
 from rashomon.store.health import SourceHealthRepository
 from rashomon.store.lock import StoreLock
 from rashomon.store.migrations import migrate
@@ -35,8 +38,10 @@ class Store:
     """Everything Rashomon persists. Open with `Store.open(url)`; `clock` stamps bookkeeping
     times (when a document was fetched, a validator or a cursor saved)."""
 
-    def __init__(self, engine: Engine, url: str, clock: Clock = utcnow) -> None:
+    def __init__(self, engine: Engine, url: str, clock: Clock = utcnow,
+                 faults: FaultWatch | None = None) -> None:
         self._engine, self.url, self._clock = engine, url, clock
+        self.faults = faults or watch(engine, make_url(url))
         self.documents = DocumentRepository(engine, clock)
         self.crawls = CrawlRepository(engine)
         self.entry_points = EntryPointRepository(engine)
@@ -52,12 +57,16 @@ class Store:
         """Connect and migrate; a store that cannot be opened is a `StoreError`. `create=False`
         for commands that only read: a store that does not exist yet is an error, not made."""
         engine = create_store_engine(url, create)
+        faults = watch(engine, make_url(url))  # before the first connection: it may fail too
         try:
             migrate(engine)
         except OperationalError as exc:
             engine.dispose()
-            raise StoreError(f"cannot open store {url}: {exc.orig}") from None
-        return cls(engine, url, clock)
+            raise faults.place.error(f"cannot open it: {exc.orig}") from None
+        except StoreError:
+            engine.dispose()
+            raise
+        return cls(engine, url, clock, faults)
 
     def lock(self, name: str = "daemon", lease: float = 120.0,
              owner: str | None = None) -> StoreLock:
