@@ -38,10 +38,10 @@ from rashomon.crawl.check import ConditionalCheck, SourceCheck
 from rashomon.crawl.child import OnEvent, run_child
 from rashomon.crawl.fetch import Answer, PacedClient
 from rashomon.crawl.robots import RobotsCheck
-from rashomon.errors import ConfigError, CrawlError
+from rashomon.errors import CrawlError
 from rashomon.logs import log_event
 from rashomon.models import CrawlOutcome
-from rashomon.settings import CrawlConfig, Source
+from rashomon.settings import CrawlConfig, Source, find_source
 from rashomon.store.crawls import CrawlRepository
 from rashomon.store.entrypoints import EntryPointRepository
 from rashomon.store.robots import RobotsRepository
@@ -182,11 +182,7 @@ class CrawlRunner:
 
     def source(self, source_id: str) -> Source:
         """A configured source; an unknown id is a `ConfigError` listing the known ones."""
-        try:
-            return self.sources[source_id]
-        except KeyError:
-            known = ", ".join(sorted(self.sources))
-            raise ConfigError(f"unknown source {source_id!r} (known: {known})") from None
+        return find_source(self.sources, source_id)
 
 
 

@@ -97,11 +97,16 @@ class Settings(ConfigModel):
         return [s for s in self.sources.values() if s.enabled]
 
     def source(self, source_id: str) -> Source:
-        try:
-            return self.sources[source_id]
-        except KeyError:
-            known = ", ".join(sorted(self.sources))
-            raise ConfigError(f"unknown source {source_id!r} (known: {known})") from None
+        return find_source(self.sources, source_id)
+
+
+def find_source(sources: Mapping[str, Source], source_id: str) -> Source:
+    """A configured source; an unknown id is a `ConfigError` listing the known ones."""
+    try:
+        return sources[source_id]
+    except KeyError:
+        known = ", ".join(sorted(sources))
+        raise ConfigError(f"unknown source {source_id!r} (known: {known})") from None
 
 
 def _extended(sources: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
@@ -225,4 +230,4 @@ def _has_key(tree: Mapping[str, Any], location: list[str]) -> bool:
 
 
 __all__ = ["ConfigModel", "CrawlConfig", "KindSignals", "ReportConfig", "Settings", "Source",
-           "StoreConfig", "channel_secrets", "deep_merge", "load_settings"]
+           "StoreConfig", "channel_secrets", "deep_merge", "find_source", "load_settings"]
