@@ -21,7 +21,6 @@ started), never for the site.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import resource
 import signal
@@ -36,7 +35,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from benchmarks.support import median
+from benchmarks.support import log_events, median
 from rashomon.app import Rashomon
 from rashomon.demo.sample import DEFAULT_PRESS, OFFICIAL_SOURCES
 from rashomon.demo.server import SampleSite
@@ -164,22 +163,10 @@ def daemon(config: Path, log: Path) -> Iterator[subprocess.Popen[bytes]]:
             process.wait()
 
 
-def events(log: Path) -> list[dict[str, object]]:
-    found = []
-    for line in log.read_text("utf-8", "replace").splitlines():
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(entry, dict):
-            found.append(entry)
-    return found
-
-
 def started(log: Path, process: subprocess.Popen[bytes]) -> bool:
     end = time.monotonic() + STARTUP_LIMIT
     while time.monotonic() < end and process.poll() is None:
-        if any(entry.get("event") == "cycle" for entry in events(log)):
+        if any(entry.get("event") == "cycle" for entry in log_events(log)):
             return True
         time.sleep(0.5)
     return False
@@ -202,7 +189,7 @@ def idle_daemons(site: SampleSite, folder: Path) -> tuple[float, int, float]:
         time.sleep(WINDOW)
         cpu = [cpu_seconds(checking.pid) - cpu[0], cpu_seconds(quiet.pid) - cpu[1]]
         end = time.time()
-    checks = sum(1 for entry in events(paths[1][1]) if entry.get("event") == "crawl"
+    checks = sum(1 for entry in log_events(paths[1][1]) if entry.get("event") == "crawl"
                  and begin <= _epoch(str(entry.get("ts", ""))) <= end)
     return cpu[0], checks, cpu[1]
 

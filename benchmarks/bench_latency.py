@@ -17,7 +17,6 @@ daemon gets SIGTERM; its JSON log (stderr) is checked for the shutdown line and 
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -34,6 +33,7 @@ from benchmarks.support import (
     SECRET_ENV,
     NewAccount,
     daemon_config,
+    log_events,
     median,
     mfa_en_account,
     publish,
@@ -59,17 +59,7 @@ class DaemonLog:
         self.path = path
 
     def events(self) -> list[dict[str, Any]]:
-        found = []
-        if not self.path.exists():
-            return found
-        for line in self.path.read_text("utf-8", "replace").splitlines():
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(entry, dict):
-                found.append(entry)
-        return found
+        return log_events(self.path)
 
     def problems(self) -> list[str]:
         return [f"{e.get('event')} {e.get('error', '') or e.get('result', '')}".strip()

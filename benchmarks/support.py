@@ -9,12 +9,15 @@ to be `put` on a running `SampleSite` together with an updated listing that link
 from __future__ import annotations
 
 import base64
+import json
 import multiprocessing
 import re
 import resource
 import statistics
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
 
 from rashomon.demo.receiver import Receiver
 from rashomon.demo.sample import sample_config
@@ -287,3 +290,18 @@ class RemoteServers:
             if self._process.is_alive():
                 self._process.terminate()
                 self._process.join(timeout=5)
+
+
+def log_events(log: Path) -> list[dict[str, Any]]:
+    """The entries of a daemon's JSON log (`--log-format json`), skipping any other line."""
+    if not log.exists():
+        return []
+    found = []
+    for line in log.read_text("utf-8", "replace").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict):
+            found.append(entry)
+    return found
