@@ -194,3 +194,13 @@ def test_a_page_that_failed_to_parse_keeps_no_validators(tmp_path: Path) -> None
     feed, listing = source.url(source.path("feed")), source.url(source.path("listing"))
     assert feed not in stored  # the truncated feed raised ParseError
     assert listing in stored  # the fallback listing was read in full
+
+
+def test_the_backfill_bar_ends_at_100_percent(tmp_path: Path) -> None:
+    """The walk reached the archive's end: the bar says so, whatever the dates covered."""
+    with start_site() as site:
+        _, config = site_settings(site, tmp_path, sources=["kremlin_en"], press=[])
+        walked = _cli(config, "backfill", "kremlin_en", "--since", "2019-01-01")
+    bars = [line for line in walked.stdout.splitlines() if "backfill to 2019-01-01" in line]
+    assert walked.returncode == 0, walked.stderr
+    assert bars and "100%" in bars[-1], walked.stdout
