@@ -5,6 +5,11 @@ limit, send, and record the outcome. A retryable failure (network, 5xx, 429) is 
 with exponential backoff and jitter, never earlier than the server's Retry-After, and pauses
 that channel for the rest of the run; a permanent one (other 4xx) fails with its reason.
 Error texts are redacted with the channel's secrets before they are stored or logged.
+
+Time is bounded: each attempt by its channel (`[alerts] timeout` for the whole exchange), and
+each pass by `budget` seconds (`[alerts] pass_budget`): a pass claims nothing once its budget is
+spent, and what is still due waits for the next pass. So a pass ends within the budget plus
+one rate-limit wait and one attempt, whatever the receivers do.
 """
 
 from __future__ import annotations
@@ -40,11 +45,13 @@ class Attempt:
 
 @dataclass
 class DeliveryReport:
-    """What one `deliver_due` did: sent, scheduled for a retry, failed for good."""
+    """What one `deliver_due` did: sent, scheduled for a retry, failed for good; and how many
+    were due but left for the next pass when its time budget ran out."""
 
     sent: list[Attempt] = field(default_factory=list)
     retrying: list[Attempt] = field(default_factory=list)
     failed: list[Attempt] = field(default_factory=list)
+    left: int = 0
 
     @property
     def ok(self) -> bool:
@@ -52,17 +59,18 @@ class DeliveryReport:
         return not self.failed and not self.retrying
 
     def __str__(self) -> str:
+        left = f", {self.left} left for the next pass" if self.left else ""
         return (f"{len(self.sent)} sent, {len(self.retrying)} to retry, "
-                f"{len(self.failed)} failed")
+                f"{len(self.failed)} failed{left}")
 
 
 def backoff(policy: RetryPolicy, attempts: int, random: Callable[[], float],
             retry_after: float | None = None) -> float:
     """Seconds before attempt `attempts + 1`: base·2^(n-1), capped, minus up to `jitter` of it,
-    and never less than the server's Retry-After."""
-    delay = min(policy.backoff_cap, policy.backoff_base * 2 ** max(attempts - 1, 0))
+    and never less than the server's Retry-After, which is held to `retry_after_max`."""
+    delay = min(policy.backoff_cap, policy.backoff_base * 2 ** min(max(attempts - 1, 0), 64))
     delay *= 1 - policy.jitter * random()
-    return max(delay, retry_after or 0.0)
+    return max(delay, min(retry_after or 0.0, policy.retry_after_max))
 
 
 @dataclass
@@ -77,6 +85,7 @@ class Deliverer:
     clock: Clock
     sleep: Sleep
     random: Callable[[], float]
+    budget: float = 120.0  # seconds a pass may spend claiming (`[alerts] pass_budget`)
     last_sent: dict[str, datetime] = field(default_factory=dict)
 
     def redact(self, text: str) -> str:
@@ -84,15 +93,20 @@ class Deliverer:
         return redact(text, all_secrets(self.channels))
 
     def deliver_due(self, wait: float = 0.0) -> DeliveryReport:
-        """Send everything due now; then, for up to `wait` seconds, what becomes due."""
+        """Send everything due now; then, for up to `wait` seconds, what becomes due; claim
+        nothing after `budget` seconds."""
         report, paused = DeliveryReport(), dict[str, datetime]()
-        deadline = self.clock() + timedelta(seconds=wait)
-        while True:
+        start = self.clock()
+        stop = start + timedelta(seconds=self.budget)
+        deadline = start + timedelta(seconds=min(wait, self.budget))
+        while self.clock() < stop:
             message = self._claim(paused)
             if message is not None:
                 self._deliver(message, report, paused)
             elif not self._wait_for_next(deadline, paused):
                 return report
+        report.left = self.outbox.due_count(self.clock())
+        return report
 
     def _claim(self, paused: dict[str, datetime]) -> Message | None:
         now = self.clock()

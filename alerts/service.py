@@ -38,9 +38,12 @@ log = logging.getLogger("rashomon.alerts")
 
 def http_client(config: AlertsConfig, transport: httpx.BaseTransport | None = None
                 ) -> httpx.Client:
-    """The one client of every HTTP channel: timeouts on, redirects not followed."""
+    """The one client of every HTTP channel: timeouts on, redirects not followed, and a
+    connection per attempt (none kept alive), so that each attempt's deadline covers its own
+    connection (`alerts.channels.http`)."""
     timeout = httpx.Timeout(config.timeout, connect=config.connect_timeout)
-    return httpx.Client(timeout=timeout, transport=transport, follow_redirects=False)
+    return httpx.Client(timeout=timeout, transport=transport, follow_redirects=False,
+                        limits=httpx.Limits(max_keepalive_connections=0))
 
 
 class AlertService:

@@ -99,7 +99,8 @@ class Rashomon:
         records = HealthRecords(store.crawls, store.entry_points, store.documents, store.health)
         health = HealthChecker(records, self.settings.sources, config.health, self.clock)
         deliverer = Deliverer(store.outbox, channels, config.retry, self.owner,
-                              config.lease_seconds, self.clock, self.sleep, self.random)
+                              config.lease_seconds, self.clock, self.sleep, self.random,
+                              budget=config.pass_budget)
         return AlertService(store.outbox, channels, health, deliverer, leaders=self.leader_names,
                             max_press=config.max_press, clock=self.clock, client=client,
                             sources=self.source_names, page_url=self.page_url)

@@ -98,7 +98,7 @@ def test_the_second_account_arriving_later_sends_one_update(
 def test_killed_after_the_outbox_write_is_delivered_once_by_the_next_run(
         site: SampleSite, receiver: Receiver, tmp_path: Path) -> None:
     with _silent_server() as silent_url:
-        lease = "[alerts]\nlease_seconds = 1.0\n"
+        lease = "[alerts]\nlease_seconds = 3.0\ntimeout = 1.0\nconnect_timeout = 1.0\n"
         settings, config = site_settings(site, tmp_path, extra=webhook(silent_url))
         config.write_text(config.read_text().replace("[alerts]\n", lease, 1))
         child = subprocess.Popen(
@@ -109,7 +109,7 @@ def test_killed_after_the_outbox_write_is_delivered_once_by_the_next_run(
         child.send_signal(signal.SIGKILL)  # dies while the first send hangs, unanswered
         child.wait()
     config.write_text(config.read_text().replace(silent_url, receiver.url))
-    time.sleep(1.2)  # the dead process's claim expires
+    time.sleep(3.2)  # the dead process's claim expires
     assert rashomon(config, "run", "--once").returncode == 0
     ids = [item.headers["webhook-id"] for item in receiver.requests]
     assert len(ids) == 3 and len(set(ids)) == 3  # each alert once

@@ -8,6 +8,11 @@ body (the same sections as Slack and stdout); Apprise turns the HTML into each s
 format, and an e-mail gets an HTML part and a plain-text part. Every attempt sends the same
 stored body, which ends with the alert's id, so a reader can tell a resend.
 
+Each attempt runs under the same deadline as an HTTP channel's (`[alerts] timeout`, for the
+whole attempt, `rashomon.http.Deadline`): every connection Apprise opens in it (SMTP, HTTPS)
+is cut when the time is up, so a server that drips its replies cannot hold an attempt; within
+that, Apprise's own per-read timeouts apply (a URL's `cto=`/`rto=` set them).
+
 Apprise answers only "sent" or "not sent" and says why in its log. Each attempt captures that
 log (it never reaches Rashomon's logs: it may quote the URL) to tell the outcome apart:
 - an SMTP reply 5xx (a mailbox or sender refused, bad credentials): failed for good, with the
@@ -32,6 +37,7 @@ from alerts.channels.base import Channel, ChannelContext, Sent, secret
 from alerts.message import Alert
 from alerts.sections import sections
 from rashomon.errors import ConfigError, DeliveryError, PermanentDelivery, RetryableDelivery
+from rashomon.http import Deadline
 from rashomon.settings.alerts import ChannelConfig
 
 LOGGER = "apprise"
@@ -68,6 +74,7 @@ class AppriseChannel(Channel):
         variable = config.url_env or ""
         self.url = secret(context.secrets, variable, config.name)
         self.evidence_chars = context.alerts.evidence_chars
+        self.limit = context.alerts.timeout  # seconds for a whole attempt
         import apprise  # 0.15 s to import: only where an apprise channel is configured
 
         with captured_log():  # Apprise may log the URL it could not read
@@ -90,10 +97,12 @@ class AppriseChannel(Channel):
 
         message = json.loads(body)
         notifier = apprise.Apprise(asset=asset())
-        with captured_log() as records:
+        with captured_log() as records, Deadline(self.limit) as deadline:
             notifier.add(self.url)
             sent = notifier.notify(body=message["body"], title=message["title"],
                                    body_format=apprise.NotifyFormat.HTML)
+        if not sent and deadline.expired:
+            raise RetryableDelivery(f"no complete answer within {self.limit:g} s")
         if not sent:
             raise failure([record.getMessage() for record in records])
         return Sent(None, "delivered through Apprise")

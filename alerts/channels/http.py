@@ -5,6 +5,11 @@ server's Retry-After in seconds when it sent one, as a number or an HTTP date). 
 status: a permanent failure with the reason kept (410: the webhook is gone). Redirects are not
 followed: a webhook that moved must be reconfigured, not silently re-sent elsewhere.
 Messages never contain the URL (it is a secret for Slack).
+
+The whole exchange, connecting included, takes at most `limit` seconds (`[alerts] timeout`),
+however the receiver answers (`rashomon.http.Deadline`). A 2xx is delivered as soon as its
+status line is read: the body of an accepted request is not waited for, so that the outbox can
+record the delivery at once (a process killed between the two sends the alert again).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import httpx
 
 from alerts.channels.base import Sent
 from rashomon.errors import PermanentDelivery, RetryableDelivery
-from rashomon.http import retry_after
+from rashomon.http import Deadline, retry_after
 
 SNIPPET = 200
 
@@ -37,18 +42,37 @@ class PermanentStatus(PermanentDelivery):
 
 
 def post(client: httpx.Client, url: str, body: bytes, headers: dict[str, str],
-         now: datetime) -> Sent:
-    """POST `body`; map the outcome to `Sent` or a `DeliveryError`."""
+         now: datetime, limit: float) -> Sent:
+    """POST `body` within `limit` seconds; map the outcome to `Sent` or a `DeliveryError`."""
+    with Deadline(limit) as deadline:
+        try:
+            return _exchange(client, client.build_request("POST", url, content=body,
+                                                          headers=headers), now)
+        except httpx.HTTPError as exc:
+            raise _network_failure(exc, deadline) from None
+
+
+def _exchange(client: httpx.Client, request: httpx.Request, now: datetime) -> Sent:
+    """The status line decides; only a failure's body is read (for its reason)."""
+    response = client.send(request, stream=True)
     try:
-        response = client.post(url, content=body, headers=headers)
-    except httpx.TimeoutException as exc:
-        raise RetryableDelivery(f"timed out ({type(exc).__name__})") from None
-    except httpx.HTTPError as exc:
-        raise RetryableDelivery(f"network error ({type(exc).__name__}): {exc}") from None
-    return outcome(response, now)
+        if not response.is_success:
+            response.read()
+        return outcome(response, now)
+    finally:
+        response.close()
+
+
+def _network_failure(exc: httpx.HTTPError, deadline: Deadline) -> RetryableDelivery:
+    if deadline.expired:
+        return RetryableDelivery(f"no complete answer within {deadline.seconds:g} s")
+    if isinstance(exc, httpx.TimeoutException):
+        return RetryableDelivery(f"timed out ({type(exc).__name__})")
+    return RetryableDelivery(f"network error ({type(exc).__name__}): {exc}")
 
 
 def outcome(response: httpx.Response, now: datetime) -> Sent:
+    """`Sent` for a 2xx (its body unread); else the `DeliveryError` it means (body read)."""
     status = response.status_code
     reason = f"HTTP {status} {response.reason_phrase}".rstrip()
     if 200 <= status < 300:

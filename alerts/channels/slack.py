@@ -52,6 +52,7 @@ class SlackChannel(Channel):
         super().__init__(config, context)
         self.url = config.url or secret(context.secrets, config.url_env or "", config.name)
         self.client = context.client
+        self.limit = context.alerts.timeout  # seconds for a whole attempt
         self.evidence_chars = context.alerts.evidence_chars
 
     @property
@@ -64,7 +65,7 @@ class SlackChannel(Channel):
     def send(self, body: str, message_id: str, now: datetime) -> Sent:
         assert self.client is not None, "an HTTP channel needs a client"
         headers = {"content-type": "application/json; charset=utf-8"}
-        return post(self.client, self.url, body.encode("utf-8"), headers, now)
+        return post(self.client, self.url, body.encode("utf-8"), headers, now, self.limit)
 
 
 def message(alert: Alert, evidence_chars: int = 240) -> dict[str, Any]:

@@ -37,6 +37,7 @@ class WebhookChannel(Channel):
         self.secret = secret(context.secrets, variable, config.name) if variable else None
         self.key = None if self.secret is None else signing.signing_key(self.secret)
         self.client = context.client
+        self.limit = context.alerts.timeout  # seconds for a whole attempt
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -50,4 +51,4 @@ class WebhookChannel(Channel):
         data = body.encode("utf-8")
         headers = {"content-type": "application/json", "user-agent": USER_AGENT,
                    **signing.headers(self.key, message_id, int(now.timestamp()), data)}
-        return post(self.client, self.url, data, headers, now)
+        return post(self.client, self.url, data, headers, now, self.limit)

@@ -78,12 +78,14 @@ class ChannelConfig(ConfigModel):
 
 
 class RetryPolicy(ConfigModel):
-    """Exponential backoff with jitter; a server's Retry-After is never shortened."""
+    """Exponential backoff with jitter, capped; a server's Retry-After is never shortened, but
+    is held to `retry_after_max` seconds (a server asking for years would park an alert)."""
 
     max_attempts: int = Field(8, ge=1)
     backoff_base: float = Field(2.0, gt=0)
     backoff_cap: float = Field(900.0, gt=0)
     jitter: float = Field(0.2, ge=0, le=1)
+    retry_after_max: float = Field(3600.0, gt=0)
 
 
 class HealthConfig(ConfigModel):
@@ -95,7 +97,8 @@ class AlertsConfig(ConfigModel):
     retry: RetryPolicy = RetryPolicy()
     health: HealthConfig = HealthConfig()
     connect_timeout: float = Field(5.0, gt=0)
-    timeout: float = Field(10.0, gt=0)
+    timeout: float = Field(10.0, gt=0)  # the whole of one attempt, connecting included
+    pass_budget: float = Field(120.0, gt=0)
     lease_seconds: float = Field(120.0, gt=0)
     max_press: int = Field(5, ge=0)
     max_call_age_days: float = Field(30.0, ge=0)
@@ -109,6 +112,20 @@ class AlertsConfig(ConfigModel):
         if duplicates:
             raise ValueError(f"duplicate channel names: {', '.join(duplicates)}")
         return value
+
+    @model_validator(mode="after")
+    def _time_limits(self) -> AlertsConfig:
+        """A claim must outlast the attempt it is for, or another process may send the same
+        alert meanwhile; connecting is part of an attempt."""
+        if self.connect_timeout > self.timeout:
+            raise ValueError(f"connect_timeout ({self.connect_timeout:g} s) must not exceed "
+                             f"timeout ({self.timeout:g} s), the whole of an attempt")
+        wait = max((c.min_interval for c in self.effective_channels()), default=0.0)
+        if self.lease_seconds <= self.timeout + wait:
+            raise ValueError(f"lease_seconds ({self.lease_seconds:g}) must exceed timeout "
+                             f"({self.timeout:g} s) plus the slowest channel's rate-limit wait "
+                             f"({wait:g} s): a claim must outlast its attempt")
+        return self
 
     def effective_channels(self) -> list[ChannelConfig]:
         """The configured channels, or one stdout channel so alerts work out of the box."""

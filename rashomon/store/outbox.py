@@ -169,6 +169,12 @@ class OutboxRepository:
         with self._engine.connect() as conn:
             return list(conn.execute(query).scalars())
 
+    def due_count(self, now: datetime) -> int:
+        """How many messages could be claimed at `now`."""
+        query = select(func.count()).select_from(alert_outbox).where(_due(now))
+        with self._engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
     def next_due(self, exclude: Iterable[str] = ()) -> datetime | None:
         """When a pending message can next be claimed: due, and its lease (if any) expired."""
         query = select(alert_outbox.c.next_attempt_at, alert_outbox.c.lease_until).where(
