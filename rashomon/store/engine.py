@@ -7,6 +7,8 @@ PostgreSQL. `upsert` updates a row or inserts it the same way on both.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -59,10 +61,25 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     back to `WAL_LIMIT` bytes at each checkpoint, so that one large transaction (a bulk load, a
     backfill) does not leave a log as large as itself behind for good."""
     cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")
     cursor.close()
+
+
+def _wal(cursor: Any) -> None:
+    """Switch to WAL. On a new file the switch takes a lock SQLite does not wait for (it answers
+    "database is locked" at once, busy timeout or not), so two processes that open a new store
+    together retry it for a while; on a file already in WAL it is a no-op."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def upsert(connection: Connection, table: Table, key: Mapping[str, Any],

@@ -35,8 +35,7 @@ FULL = "the disk is full (free space in {folder} and run again)"
 CORRUPT = "not a database or corrupt (restore a backup, or move it aside to start afresh)"
 CANNOT_OPEN = "cannot open the file (check that {folder} exists and that this user may write there)"
 READ_ONLY = "cannot write (let this user write the file and {folder})"
-BUSY = (f"locked by another process for more than {BUSY_SECONDS} s (run again when it is done, "
-        "or look for a stuck process)")
+BUSY = "another process holds it locked (run again when it is done, or look for a stuck process)"
 IO_ERROR = "disk I/O error ({name}; check the disk under {folder})"
 
 # SQLite's primary result codes (https://sqlite.org/rescode.html) and what each one means.

@@ -13,6 +13,7 @@ from rashomon.clock import utcnow
 from rashomon.store.schema import cursors, meta, metadata
 
 Step = Callable[[Connection], None]
+SCHEMA_LOCK = 0x7261_7368  # PostgreSQL advisory lock key of the schema ("rash")
 
 
 def _calls_date_only(connection: Connection) -> None:
@@ -72,14 +73,33 @@ def set_version(connection: Connection, version: int) -> None:
         connection.execute(meta.insert().values(key="schema_version", value=str(version)))
 
 
+def one_at_a_time(connection: Connection) -> None:
+    """Make the schema's transaction the only one: two processes started together on a new
+    store would otherwise both find a table missing and both create it, and one of them fail
+    ("table … already exists") before it ever asks for the store lock, which would have named
+    the other. The second waits here (SQLite's busy timeout; PostgreSQL's advisory lock) and
+    then finds the schema made.
+
+    SQLite: the driver begins a transaction only before a write, so the check, the CREATE
+    TABLEs and the steps would each stand alone; BEGIN IMMEDIATE takes the write lock first and
+    holds it to the commit. PostgreSQL: a transaction-scoped advisory lock."""
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif dialect == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+
+
 def migrate(engine: Engine, steps: list[tuple[int, str, Step]] | None = None) -> int:
     """Create missing tables, then run the steps newer than the stored version; the version.
 
-    A fresh store is created at the latest version: its tables already have every change.
+    A fresh store is created at the latest version: its tables already have every change. It
+    is one transaction, and one process at a time runs it (`one_at_a_time`).
     """
     steps = STEPS if steps is None else steps
     latest = max((version for version, _, _ in steps), default=0)
     with engine.begin() as connection:
+        one_at_a_time(connection)
         fresh = not engine.dialect.has_table(connection, "documents")
         metadata.create_all(connection)
         done = latest if fresh and current_version(connection) == 0 else current_version(connection)
