@@ -138,3 +138,12 @@ def smtp_drip(every: float) -> Behaviour:
 def seconds_since(start: float) -> float:
     return time.monotonic() - start
 
+
+
+def stall_first(conn: socket.socket, server: FaultyServer) -> None:
+    """The first request: `accept_and_stall`; every later one: a prompt 200."""
+    first = not server.requests
+    if first:
+        accept_and_stall(conn, server)
+    else:
+        answer()(conn, server)

@@ -6,18 +6,32 @@ years, a receiver that accepts and never answers, one that drips its answer, one
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import time
+from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from rashomon.demo.receiver import Receiver, Reply
 from rashomon.errors import ConfigError
+from rashomon.settings import load_settings
 from rashomon.store import Store
 from rashomon.store.outbox import PENDING, SENT
-from tests.faulty_servers import FaultyServer, drip, hang, seconds_since, smtp_drip
+from tests.faulty_servers import (
+    FaultyServer,
+    accept_and_stall,
+    drip,
+    hang,
+    seconds_since,
+    smtp_drip,
+    stall_first,
+)
 from tests.test_alerts_support import FakeClock, analysis, service, settings, webhook
 
+ROOT = Path(__file__).resolve().parent.parent
 YEARS = ["99999999999999", "864000000", "Fri, 31 Dec 9999 23:59:59 GMT", "9" * 400]
 
 
@@ -118,3 +132,63 @@ def test_time_limits_that_would_let_two_processes_send_one_alert_are_refused_at_
         alerts: dict[str, float], problem: str) -> None:
     with pytest.raises(ConfigError, match=re.escape(problem)):
         settings(webhook("http://127.0.0.1:9/hook"), **alerts)
+
+
+# ---------------------------------------------------------------- accepted means recorded (item 12)
+def test_a_2xx_whose_body_never_comes_is_recorded_at_once_and_never_resent(store: Store) -> None:
+    """The receiver accepted: waiting for the rest of its answer could only turn an accepted
+    request into a retry, and the retry into a duplicate (Slack cannot drop one)."""
+    with FaultyServer(accept_and_stall) as server:
+        config = settings({"name": "desk", "kind": "slack", "url": server.url}, timeout=2,
+                          connect_timeout=1)
+        with service(store, config, real_time=True) as alerts:
+            alerts.enqueue([analysis()])
+            first = alerts.deliver_due(wait=30)
+            again = alerts.deliver_due(wait=30)
+    assert [a.detail for a in first.sent] == ["HTTP 200 OK"] and not first.retrying
+    assert not again.sent and not again.retrying
+    assert len(server.requests) == 1
+    message = alerts.outbox.messages()[0]
+    assert (message.status, message.attempts, message.http_status) == (SENT, 1, 200)
+
+
+DELIVER = ("import sys; from pathlib import Path; from rashomon.app import Rashomon; "
+           "from rashomon.settings import load_settings; "
+           "Rashomon(load_settings(Path(sys.argv[1]), env={})).alerts.deliver_due()")
+
+
+def test_a_delivering_process_killed_just_after_a_2xx_has_already_recorded_it(
+        tmp_path: Path) -> None:
+    """A real process, a real SIGKILL one second after the receiver accepted (it sends its
+    status line and headers at once and stalls the body): the next process sends nothing."""
+    store_url = f"sqlite:///{tmp_path / 'store.db'}"
+    with FaultyServer(stall_first) as server:
+        path = tmp_path / "rashomon.toml"
+        path.write_text(f'[store]\nurl = "{store_url}"\n[alerts]\ntimeout = 5.0\n'
+                        f'lease_seconds = 7.0\n[[alerts.channels]]\nname = "desk"\n'
+                        f'kind = "slack"\nurl = "{server.url}"\n', encoding="utf-8")
+        config = load_settings(path, env={})
+        store = Store.open(store_url)
+        with service(store, config, real_time=True) as alerts:
+            alerts.enqueue([analysis()])
+        child = subprocess.Popen([sys.executable, "-c", DELIVER, str(path)], cwd=ROOT,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            _wait_until(lambda: bool(server.requests), timeout=60)
+            time.sleep(1.0)
+        finally:
+            child.kill()
+            child.wait()
+        time.sleep(7.5)  # the killed process's claim expires, should it still hold one
+        with service(store, config, real_time=True) as alerts:
+            alerts.deliver_due()
+        store.close()
+    assert len(server.requests) == 1
+    assert alerts.outbox.messages()[0].status == SENT
+
+
+def _wait_until(condition: Callable[[], bool], timeout: float) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < end, "timed out waiting"
+        time.sleep(0.02)
