@@ -19,8 +19,7 @@ from datetime import datetime
 
 import httpx
 
-from alerts.channels import Channel, Sent, all_secrets
-from alerts.channels.base import redact
+from alerts.channels import Channel, Sent, all_secrets, redact
 from alerts.delivery import Deliverer, DeliveryReport
 from alerts.fingerprint import idempotency_key
 from alerts.health import HealthChecker

@@ -39,7 +39,7 @@ def test_errors_that_echo_the_url_are_redacted_everywhere(
     logged = [str(record.__dict__) for record in caplog.records]
     assert logged, "the deliveries were logged"
     everything = "\n".join([*stored, *shown, *logged])
-    assert "[redacted]" in everything
+    assert "/***/***/***/***" in everything  # the URL's shape, nothing of its secret
     assert TOKEN not in everything and SIGNING not in everything
     assert "secrettoken" not in everything
 
@@ -63,4 +63,4 @@ def test_the_stored_bodies_hold_no_secret(store: Store, receiver: Receiver) -> N
 
 def test_redact_hides_the_longest_secret_first() -> None:
     url = "https://hooks.example/services/abc"
-    assert redact(f"POST {url} failed", ("abc", url)) == "POST [redacted] failed"
+    assert redact(f"POST {url} failed", ("abc", url)) == "POST https://hooks.example/***/*** failed"

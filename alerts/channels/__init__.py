@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from alerts.channels.apprise import AppriseChannel
-from alerts.channels.base import Channel, ChannelContext, Sent, redact
+from alerts.channels.base import Channel, ChannelContext, Sent
+from alerts.channels.redaction import redact
 from alerts.channels.slack import SlackChannel
 from alerts.channels.stdout import StdoutChannel
 from alerts.channels.webhook import WebhookChannel

@@ -3,10 +3,12 @@
 Its Apprise URL (`mailtos://user:password@smtp.example.org?to=desk@example.org`,
 `tgram://bot-token/chat-id`, …) comes from the environment variable named in `url_env`. It
 carries credentials, so it is a secret like a Slack URL: never logged, never stored, and
-redacted from every error. The alert is rendered once into the outbox as a title and an HTML
-body (the same sections as Slack and stdout); Apprise turns the HTML into each service's own
-format, and an e-mail gets an HTML part and a plain-text part. Every attempt sends the same
-stored body, which ends with the alert's id, so a reader can tell a resend.
+redacted from every error, shown at most with its shape (`alerts.channels.redaction`:
+`mailtos://***:***@smtp.example.org?to=***`). The alert is rendered once into the outbox as a
+title and an HTML body (the same sections as Slack and stdout); Apprise turns the HTML into
+each service's own format, and an e-mail gets an HTML part and a plain-text part. Every
+attempt sends the same stored body, which ends with the alert's id, so a reader can tell a
+resend.
 
 Each attempt runs under the same deadline as an HTTP channel's (`[alerts] timeout`, for the
 whole attempt, `rashomon.http.Deadline`): every connection Apprise opens in it (SMTP, HTTPS)
@@ -31,7 +33,6 @@ from contextlib import contextmanager
 from datetime import datetime
 from html import escape
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 from alerts.channels.base import Channel, ChannelContext, Sent, secret
 from alerts.message import Alert
@@ -42,7 +43,6 @@ from rashomon.settings.alerts import ChannelConfig
 
 LOGGER = "apprise"
 SMTP_REPLY = re.compile(r"\(([2-5]\d\d), b?['\"]([^'\"]*)['\"]")
-SECRET_PARAMS = re.compile(r"pass|pwd|token|key|secret|auth", re.IGNORECASE)
 NOT_SENT = "Apprise could not deliver the message"
 
 
@@ -85,7 +85,7 @@ class AppriseChannel(Channel):
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return apprise_secrets(self.url)
+        return (self.url,)
 
     def render(self, alert: Alert, message_id: str) -> str:
         return json.dumps({"title": alert.headline,
@@ -141,19 +141,6 @@ def failure(log: list[str]) -> DeliveryError:
     code, text = reply.groups()
     reason = f"{said} (SMTP {code} {text.strip()})"[:500]
     return PermanentDelivery(reason) if code.startswith("5") else RetryableDelivery(reason)
-
-
-def apprise_secrets(url: str) -> tuple[str, ...]:
-    """The URL and the parts of it that carry credentials: the host part (a Telegram bot's
-    token, `user:password@host`), the password, long path segments (Teams' and Discord's
-    tokens) and secret-looking parameters (`pass=`, `token=`). Recipients (`to=`) stay
-    readable: an error naming the refused mailbox is what a person needs to see."""
-    parts = urlsplit(url)
-    params = [value for key, value in parse_qsl(parts.query) if SECRET_PARAMS.search(key)]
-    segments = [segment for segment in parts.path.split("/") if len(segment) >= 16]
-    pieces = (url, parts.netloc + parts.path, parts.netloc, parts.path, parts.password or "",
-              *segments, *params)
-    return tuple(piece for piece in pieces if len(piece) > 1)
 
 
 @contextmanager

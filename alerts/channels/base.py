@@ -7,22 +7,17 @@ is sent, byte for byte, on every attempt), and sends a stored body later. `send`
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar, TextIO
-from urllib.parse import urlsplit
 
 import httpx
 
 from alerts.message import Alert
 from rashomon.errors import ConfigError
 from rashomon.settings.alerts import AlertsConfig, ChannelConfig
-
-REDACTED = "[redacted]"
-MIN_SECRET = 6
 
 
 @dataclass(frozen=True)
@@ -65,7 +60,8 @@ class Channel(ABC):
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        """Values that must never appear in a log line, an error or the CLI's output."""
+        """Values that must never appear in a log line, an error or the CLI's output: its URL
+        and signing secret, as `redaction.redact` takes them."""
         return ()
 
     @property
@@ -86,29 +82,6 @@ class Channel(ABC):
 
     def _topics_ok(self, alert: Alert) -> bool:
         return not self.config.topics or bool(set(self.config.topics) & alert.topic_ids)
-
-
-def url_secrets(url: str) -> tuple[str, ...]:
-    """A URL and the parts of it that carry its secret (a Slack webhook's token is its path),
-    so that an error quoting only part of the URL is redacted too."""
-    parts = urlsplit(url)
-    pieces = [url, parts.netloc + parts.path, parts.path, parts.query]
-    pieces += [p for p in re.split(r"[/?&=]", parts.path + "?" + parts.query) if len(p) >= 16]
-    return tuple(piece for piece in pieces if len(piece) > 1)
-
-
-def signing_secrets(secret: str) -> tuple[str, ...]:
-    return (secret, secret.removeprefix("whsec_"))
-
-
-def redact(text: str, secrets: tuple[str, ...]) -> str:
-    """`text` with every secret replaced (longest first, so a URL hides its own parts too).
-
-    Values under `MIN_SECRET` characters are left alone: replacing "x" would garble every
-    message and protect nothing (the whole URL they are part of is still replaced)."""
-    for secret in sorted((s for s in secrets if len(s) >= MIN_SECRET), key=len, reverse=True):
-        text = text.replace(secret, REDACTED)
-    return text
 
 
 def secret(secrets: Mapping[str, str], variable: str, channel: str) -> str:

@@ -12,7 +12,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from alerts.channels.base import Channel, ChannelContext, Sent, secret, url_secrets
+from alerts.channels.base import Channel, ChannelContext, Sent, secret
 from alerts.channels.http import post
 from alerts.message import Alert
 from alerts.sections import Section, sections
@@ -57,7 +57,7 @@ class SlackChannel(Channel):
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return url_secrets(self.url)
+        return (self.url,)
 
     def render(self, alert: Alert, message_id: str) -> str:
         return json.dumps(message(alert, self.evidence_chars), ensure_ascii=False)

@@ -11,15 +11,9 @@ import json
 from datetime import datetime
 
 from alerts import signing
-from alerts.channels.base import (
-    Channel,
-    ChannelContext,
-    Sent,
-    secret,
-    signing_secrets,
-    url_secrets,
-)
+from alerts.channels.base import Channel, ChannelContext, Sent, secret
 from alerts.channels.http import post
+from alerts.channels.redaction import signing_secrets
 from alerts.message import Alert
 from alerts.payload import payload
 from rashomon.settings.alerts import ChannelConfig
@@ -41,7 +35,7 @@ class WebhookChannel(Channel):
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return url_secrets(self.url) + (signing_secrets(self.secret) if self.secret else ())
+        return (self.url, *(signing_secrets(self.secret) if self.secret else ()))
 
     def render(self, alert: Alert, message_id: str) -> str:
         return json.dumps(payload(alert, message_id), ensure_ascii=False, separators=(",", ":"))
