@@ -2,8 +2,12 @@
 
 One message at a time: claim it (atomic, see `rashomon.store.outbox`), wait for the channel's rate
 limit, send, and record the outcome. A retryable failure (network, 5xx, 429) is scheduled
-with exponential backoff and jitter, never earlier than the server's Retry-After, and pauses
-that channel for the rest of the run; a permanent one (other 4xx) fails with its reason.
+with capped exponential backoff and jitter, never earlier than the server's Retry-After, and
+pauses that channel for the rest of the run, until the alert has kept failing for the policy's
+time budget (24 h by default, counted from its first failed attempt): then it is given up on.
+A receiver back after an outage of hours is tried again within `backoff_cap` seconds and gets
+what waited, with no one running `rashomon alerts retry`. A permanent failure (other 4xx)
+fails at once with its reason.
 Error texts are redacted with the channel's secrets before they are stored or logged.
 
 Time is bounded: each attempt by its channel (`[alerts] timeout` for the whole exchange), and
@@ -159,17 +163,28 @@ class Deliverer:
 
     def _retry(self, message: Message, report: DeliveryReport, channel: Channel,
                exc: RetryableDelivery) -> datetime:
-        error, attempts = self.redact(str(exc)), message.attempts + 1
-        if attempts >= self.policy.max_attempts:
-            self._fail(message, report, f"gave up after {attempts} attempts: {error}", _status(exc))
-            return self.clock()
+        error, attempts, now = self.redact(str(exc)), message.attempts + 1, self.clock()
+        given_up = self._given_up(attempts, now - (message.failing_since or now))
+        if given_up:
+            self._fail(message, report, f"gave up after {given_up}: {error}", _status(exc))
+            return now
         delay = backoff(self.policy, attempts, self.random, exc.retry_after)
-        when = self.clock() + timedelta(seconds=delay)
-        self.outbox.retry(message, self.owner, self.clock(), when, error, _status(exc))
+        when = now + timedelta(seconds=delay)
+        self.outbox.retry(message, self.owner, now, when, error, _status(exc))
         report.retrying.append(_attempt(message, f"{error}; next attempt in {delay:.0f} s"))
         _log(message, "retry", logging.WARNING, attempt=attempts, retry_in=round(delay),
              error=error)
         return when
+
+    def _given_up(self, attempts: int, failing: timedelta) -> str | None:
+        """Why an alert that failed its attempt number `attempts`, failing for `failing`, is
+        given up on ("26 h of failed attempts (97 attempts)"), or None to try again."""
+        limit = self.policy.max_attempts
+        if limit is not None and attempts >= limit:
+            return f"{attempts} attempts"
+        if failing.total_seconds() >= self.policy.give_up_after:
+            return f"{_span(failing)} of failed attempts ({attempts} attempts)"
+        return None
 
     def _fail(self, message: Message, report: DeliveryReport, error: str,
               status: int | None) -> None:
@@ -182,6 +197,14 @@ def _log(message: Message, outcome: str, level: int = logging.INFO, **fields: ob
     """One line per delivery attempt; `fields` are already redacted."""
     log_event(log, "delivery", level, alert=message.id, channel=message.channel,
               type=message.type, subject=message.subject, outcome=outcome, **fields)
+
+
+def _span(delta: timedelta) -> str:
+    """"26 h", "40 min", "12 s": how long an alert kept failing."""
+    seconds = delta.total_seconds()
+    if seconds >= 3600:
+        return f"{seconds / 3600:.3g} h"
+    return f"{seconds / 60:.3g} min" if seconds >= 60 else f"{seconds:.0f} s"
 
 
 def _attempt(message: Message, detail: str) -> Attempt:

@@ -22,7 +22,8 @@ def load(tmp_path: Path, text: str):
 
 def test_the_packaged_defaults_load_with_a_default_stdout_channel() -> None:
     config = settings().alerts
-    assert config.channels == [] and config.retry.max_attempts == 8
+    assert config.channels == [] and config.retry.max_attempts is None
+    assert config.retry.give_up_after_hours == 24 and config.retry.backoff_cap == 900
     assert config.health.failures_before_alert == 3
     assert [(c.name, c.kind) for c in config.effective_channels()] == [("stdout", "stdout")]
 

@@ -6,6 +6,7 @@ years, a receiver that accepts and never answers, one that drips its answer, one
 from __future__ import annotations
 
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -15,14 +16,17 @@ from pathlib import Path
 
 import pytest
 
+from alerts.delivery import DeliveryReport
+from alerts.service import AlertService
 from rashomon.demo.receiver import Receiver, Reply
 from rashomon.errors import ConfigError
 from rashomon.settings import load_settings
 from rashomon.store import Store
-from rashomon.store.outbox import PENDING, SENT
+from rashomon.store.outbox import FAILED, PENDING, SENT
 from tests.faulty_servers import (
     FaultyServer,
     accept_and_stall,
+    answer,
     drip,
     hang,
     seconds_since,
@@ -192,3 +196,73 @@ def _wait_until(condition: Callable[[], bool], timeout: float) -> None:
     while not condition():
         assert time.monotonic() < end, "timed out waiting"
         time.sleep(0.02)
+
+
+# ---------------------------------------------------------------- a long outage (item 4)
+def closed_port() -> int:
+    """A port of 127.0.0.1 nothing listens on: connecting is refused, as to a receiver down."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def run_passes(alerts: AlertService, clock: FakeClock, hours: float,
+               every: float = 30.0) -> DeliveryReport:
+    """The daemon's delivery passes, one every `every` seconds of the clock, for `hours`."""
+    total = DeliveryReport()
+    end = clock.now + timedelta(hours=hours)
+    while clock.now < end:
+        report = alerts.deliver_due()
+        total.sent += report.sent
+        total.retrying += report.retrying
+        total.failed += report.failed
+        clock.advance(seconds=every)
+    return total
+
+
+def test_a_receiver_down_for_hours_gets_every_alert_once_when_it_is_back(store: Store) -> None:
+    """Down 3 hours (the old policy failed every alert after 8 attempts, about 20 minutes):
+    nothing fails, and the daemon's own passes deliver on recovery."""
+    port, clock = closed_port(), FakeClock()
+    config = settings(webhook(f"http://127.0.0.1:{port}/hook"))
+    calls = [analysis(call_id=f"call-{n}") for n in range(3)]
+    with service(store, config, clock) as alerts:
+        alerts.enqueue(calls)
+        down = run_passes(alerts, clock, hours=3)
+        assert not down.sent and not down.failed
+        assert "network error (ConnectError)" in down.retrying[-1].detail
+        assert {m.status for m in alerts.outbox.messages()} == {PENDING}
+        with FaultyServer(answer(), port=port) as server:
+            back = clock.now
+            up = run_passes(alerts, clock, hours=1)
+    assert not up.failed and len(up.sent) == 3
+    assert len(server.requests) == 3  # each alert once
+    assert {m.status for m in alerts.outbox.messages()} == {SENT}
+    last = max(m.sent_at for m in alerts.outbox.messages() if m.sent_at)
+    assert last - back <= timedelta(seconds=900 + 30 + 3)  # within backoff_cap of recovery
+
+
+def test_an_alert_failing_past_the_time_budget_is_given_up_on_and_says_so(
+        store: Store) -> None:
+    port, clock = closed_port(), FakeClock()
+    config = settings(webhook(f"http://127.0.0.1:{port}/hook"),
+                      retry={"give_up_after_hours": 2, "backoff_cap": 600})
+    with service(store, config, clock) as alerts:
+        alerts.enqueue([analysis()])
+        first = alerts.outbox.messages()[0]
+        before = run_passes(alerts, clock, hours=2 - 1 / 60)
+        assert not before.failed and alerts.outbox.messages()[0].status == PENDING
+        after = run_passes(alerts, clock, hours=(600 + 90) / 3600)  # the next attempt is due
+    [failed] = after.failed
+    assert re.match(r"gave up after 2\.?\d* h of failed attempts \(\d+ attempts\): ",
+                    failed.detail), failed.detail
+    assert "network error (ConnectError)" in failed.detail
+    message = alerts.outbox.messages()[0]
+    assert message.status == FAILED and message.failing_since == first.created_at
+    assert len(before.retrying) + len(after.retrying) == message.attempts - 1
+
+
+def test_a_retry_policy_that_would_give_up_after_one_wait_is_refused() -> None:
+    with pytest.raises(ConfigError, match=re.escape(
+            "backoff_cap (7200 s) must not exceed give_up_after_hours (1 h)")):
+        settings(retry={"give_up_after_hours": 1, "backoff_cap": 7200})

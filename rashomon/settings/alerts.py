@@ -78,14 +78,36 @@ class ChannelConfig(ConfigModel):
 
 
 class RetryPolicy(ConfigModel):
-    """Exponential backoff with jitter, capped; a server's Retry-After is never shortened, but
+    """Retries for a time, not a count: an alert is given up on once it has kept failing for
+    `give_up_after_hours` since its first failed attempt (a webhook down for hours is normal);
+    `max_attempts`, when set, gives up after that many attempts too (it once was the only
+    limit, 8 by default, which failed every alert of a 20-minute outage). Between attempts,
+    exponential backoff with jitter, capped at `backoff_cap` seconds, so that a receiver that
+    recovers is tried again within that long; a server's Retry-After is never shortened, but
     is held to `retry_after_max` seconds (a server asking for years would park an alert)."""
 
-    max_attempts: int = Field(8, ge=1)
+    give_up_after_hours: float = Field(24.0, gt=0)
+    max_attempts: int | None = Field(None, ge=1)
     backoff_base: float = Field(2.0, gt=0)
     backoff_cap: float = Field(900.0, gt=0)
     jitter: float = Field(0.2, ge=0, le=1)
     retry_after_max: float = Field(3600.0, gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RetryPolicy:
+        if self.backoff_base > self.backoff_cap:
+            raise ValueError(f"backoff_base ({self.backoff_base:g} s) must not exceed "
+                             f"backoff_cap ({self.backoff_cap:g} s)")
+        if self.backoff_cap > self.give_up_after:
+            raise ValueError(f"backoff_cap ({self.backoff_cap:g} s) must not exceed "
+                             f"give_up_after_hours ({self.give_up_after_hours:g} h): an alert "
+                             "would be given up on after one wait")
+        return self
+
+    @property
+    def give_up_after(self) -> float:
+        """Seconds of failing after which an alert is given up on."""
+        return self.give_up_after_hours * 3600
 
 
 class HealthConfig(ConfigModel):

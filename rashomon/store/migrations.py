@@ -10,7 +10,7 @@ from collections.abc import Callable
 from sqlalchemy import Connection, Engine, inspect, select, text
 
 from rashomon.clock import utcnow
-from rashomon.store.schema import cursors, meta, metadata
+from rashomon.store.schema import alert_outbox, cursors, meta, metadata
 
 Step = Callable[[Connection], None]
 SCHEMA_LOCK = 0x7261_7368  # PostgreSQL advisory lock key of the schema ("rash")
@@ -52,11 +52,25 @@ def _crawl_reasons_and_deferred(connection: Connection) -> None:
             "ALTER TABLE crawls ADD COLUMN deferred INTEGER NOT NULL DEFAULT 0"))
 
 
+def _outbox_failing_since(connection: Connection) -> None:
+    """Alerts are retried for a time counted from their first failed attempt (`[alerts.retry]
+    give_up_after_hours`), no longer for a number of attempts, so the outbox keeps when that
+    was. A pending alert that has failed before is taken to be failing since its last attempt:
+    the time it already spent is not known, and it gets the whole budget from there."""
+    columns = {column["name"] for column in inspect(connection).get_columns("alert_outbox")}
+    if "failing_since" not in columns:
+        connection.execute(text("ALTER TABLE alert_outbox ADD COLUMN failing_since TIMESTAMP"))
+    connection.execute(alert_outbox.update().where(
+        alert_outbox.c.status == "pending", alert_outbox.c.attempts > 0,
+        alert_outbox.c.failing_since.is_(None)).values(failing_since=alert_outbox.c.updated_at))
+
+
 # (version, what it does, the step). Append only; never edit a step that has shipped.
 STEPS: list[tuple[int, str, Step]] = [
     (1, "calls.date_only", _calls_date_only),
     (2, "cursors: the one progress table (scope; analysis_marks moved in)", _one_progress_table),
     (3, "crawls.failure_reasons, crawls.deferred", _crawl_reasons_and_deferred),
+    (4, "alert_outbox.failing_since", _outbox_failing_since),
 ]
 
 

@@ -13,9 +13,11 @@ Contract, each guarantee held by the database rather than by process memory (eve
   process died expires with its lease and the row is taken again (at-least-once at that exact
   boundary; the `webhook-id` lets a receiver drop the duplicate). An outcome (`sent`, `retry`,
   `failed`, `release`) is recorded only by the owner that still holds the claim.
-- **Retries survive restarts.** attempts, next_attempt_at and last_error are columns.
+- **Retries survive restarts.** attempts, next_attempt_at, last_error and failing_since (the
+  first failed attempt since the alert was written or re-queued) are columns.
 
-Statuses: `pending` (waiting or due), `sent`, `failed` (permanent, or out of attempts).
+Statuses: `pending` (waiting or due), `sent`, `failed` (permanent, or given up on: still failing
+after the retry policy's time budget).
 Also here: the alert state (per subject and channel, the snapshot last alerted, as JSON).
 """
 
@@ -80,6 +82,7 @@ class Message:
     http_status: int | None
     created_at: datetime
     sent_at: datetime | None
+    failing_since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -192,8 +195,10 @@ class OutboxRepository:
 
     def retry(self, message: Message, owner: str, now: datetime, when: datetime,
               error: str, status: int | None) -> bool:
+        """Schedule another attempt at `when`; the first failure's time is kept."""
         return self._finish(message, owner, now, next_attempt_at=when, last_error=error,
-                            attempts=message.attempts + 1, http_status=status)
+                            attempts=message.attempts + 1, http_status=status,
+                            failing_since=message.failing_since or now)
 
     def failed(self, message: Message, owner: str, now: datetime, error: str,
                status: int | None, attempted: bool = True) -> bool:
@@ -235,12 +240,13 @@ class OutboxRepository:
             return {status: count for status, count in conn.execute(query)}
 
     def requeue(self, now: datetime, message_id: int | None = None) -> int:
-        """Failed messages (all, or one) back to pending, due now, with fresh attempts."""
+        """Failed messages (all, or one) back to pending, due now, with fresh attempts and a
+        fresh time budget."""
         query = alert_outbox.update().where(alert_outbox.c.status == FAILED)
         if message_id is not None:
             query = query.where(alert_outbox.c.id == message_id)
         values = {"status": PENDING, "attempts": 0, "next_attempt_at": now, "updated_at": now,
-                  "lease_owner": None, "lease_until": None}
+                  "lease_owner": None, "lease_until": None, "failing_since": None}
         with self._engine.begin() as conn:
             return conn.execute(query.values(values)).rowcount
 

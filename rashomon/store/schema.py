@@ -202,6 +202,7 @@ alert_outbox = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime),
+    Column("failing_since", UTCDateTime),  # the first failed attempt of the current streak
     UniqueConstraint("subject", "channel", "fingerprint", name="uq_alert_idempotency"),
     Index("ix_alert_outbox_due", "status", "next_attempt_at"),
 )
