@@ -125,6 +125,18 @@ def test_a_full_disk_is_one_line_for_every_command(small_disk: Path, tmp_path: P
         assert done.stderr.splitlines() == [full_line(small_disk)], command
 
 
+def test_a_read_only_filesystem_is_one_line(small_disk: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{small_disk / 'store.db'}"
+    Store.open(url).close()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    done = rashomon("--config", str(quiet_config(tmp_path)), "--store", url, "run", "--once",
+                    cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        f"rashomon: error: store {url}: cannot open the file (check that {small_disk} exists "
+        "and that this user may write there)"]
+
+
 @pytest.mark.slow
 def test_a_disk_that_fills_during_a_crawl_loses_no_article(small_disk: Path,
                                                           tmp_path: Path) -> None:
