@@ -39,9 +39,11 @@ BUSY = "another process holds it locked (run again when it is done, or look for 
 IO_ERROR = "disk I/O error ({name}; check the disk under {folder})"
 
 # SQLite's primary result codes (https://sqlite.org/rescode.html) and what each one means.
-SQLITE = {13: FULL, 11: CORRUPT, 26: CORRUPT, 14: CANNOT_OPEN, 8: READ_ONLY, 3: READ_ONLY,
-          5: BUSY, 6: BUSY, 10: IO_ERROR}
-# PostgreSQL's SQLSTATE codes, by prefix (https://www.postgresql.org/docs/current/errcodes-appendix.html).
+SQLITE = {sqlite3.SQLITE_FULL: FULL, sqlite3.SQLITE_CORRUPT: CORRUPT,
+          sqlite3.SQLITE_NOTADB: CORRUPT, sqlite3.SQLITE_CANTOPEN: CANNOT_OPEN,
+          sqlite3.SQLITE_READONLY: READ_ONLY, sqlite3.SQLITE_PERM: READ_ONLY,
+          sqlite3.SQLITE_BUSY: BUSY, sqlite3.SQLITE_LOCKED: BUSY, sqlite3.SQLITE_IOERR: IO_ERROR}
+# PostgreSQL's SQLSTATE codes, by prefix (its manual, appendix A, "PostgreSQL Error Codes").
 POSTGRES = {"53100": "the database server's disk is full (free space there and run again)",
             "XX001": "the database is corrupt (restore a backup)",
             "XX002": "an index is corrupt (REINDEX it, or restore a backup)",
