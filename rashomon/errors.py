@@ -5,7 +5,8 @@ what to fix; the CLI prints it as one line and exits non-zero (`exit_code`).
 
     RashomonError
     ├── ConfigError          a configuration file or value is wrong (exit 2)
-    ├── StoreError           the store cannot be opened or migrated
+    ├── StoreError           the store cannot be opened, read or written (a full disk, a
+    │                        corrupt file: `rashomon.store.faults` says which, and what to do)
     ├── CrawlError           a crawl could not run at all (not: a page failed to parse)
     ├── ParseError           a page or feed matched none of its selectors (counted, not fatal)
     ├── AnalysisError        an input to the analysis cannot be read (`rashomon diff`)
@@ -32,7 +33,8 @@ class ConfigError(RashomonError):
 
 
 class StoreError(RashomonError):
-    """The store cannot be opened, migrated or written."""
+    """The store cannot be opened, migrated, read or written; the message names the store and
+    what to do (free space, restore a backup, …)."""
 
 
 class CrawlError(RashomonError):
