@@ -10,6 +10,10 @@ what waited, with no one running `rashomon alerts retry`. A permanent failure (o
 fails at once with its reason.
 Error texts are redacted with the channel's secrets before they are stored or logged.
 
+A delivery the receiver accepted is recorded before anything else is done, and if the store
+refuses the record (a full disk), the result is kept and the record tried again until the store
+takes it: the alert is never sent again for it.
+
 Time is bounded: each attempt by its channel (`[alerts] timeout` for the whole exchange), and
 each pass by `budget` seconds (`[alerts] pass_budget`): a pass claims nothing once its budget is
 spent, and what is still due waits for the next pass. So a pass ends within the budget plus
@@ -25,7 +29,7 @@ from datetime import datetime, timedelta
 
 from alerts.channels import Channel, Sent, all_secrets, redact
 from rashomon.clock import Clock
-from rashomon.errors import DeliveryError, PermanentDelivery, RetryableDelivery
+from rashomon.errors import DeliveryError, PermanentDelivery, RetryableDelivery, StoreError
 from rashomon.logs import log_event
 from rashomon.settings.alerts import RetryPolicy
 from rashomon.store.outbox import Message, OutboxRepository
@@ -34,6 +38,7 @@ log = logging.getLogger("rashomon.alerts")
 
 Sleep = Callable[[float], None]
 MIN_TICK = 0.05  # seconds: never spin while another process holds the only due message
+RECORD_RETRY = 5.0  # seconds between tries to record a delivery the store refused
 
 
 @dataclass(frozen=True)
@@ -157,9 +162,31 @@ class Deliverer:
         self.last_sent[channel.name] = self.clock()
 
     def _sent(self, message: Message, report: DeliveryReport, sent: Sent) -> None:
-        self.outbox.sent(message, self.owner, self.clock(), sent.status)
+        """Record an accepted delivery: the first thing done after the receiver's 2xx (no log
+        line, no other I/O before it), so that a process killed in between, which sends the
+        alert again, is as unlikely as can be."""
+        self._record_sent(message, sent)
         report.sent.append(_attempt(message, sent.detail))
         _log(message, "sent", detail=sent.detail)
+
+    def _record_sent(self, message: Message, sent: Sent) -> None:
+        """While the store refuses the write (a full disk), keep the accepted result and try
+        again every `RECORD_RETRY` seconds: the receiver has the alert, and sending it again
+        would be a duplicate. One log line says what to do, one says when it is done."""
+        refused: StoreError | None = None
+        while True:
+            try:
+                self.outbox.sent(message, self.owner, self.clock(), sent.status)
+            except StoreError as exc:
+                if refused is None:
+                    _log(message, "delivered, not recorded", logging.ERROR, error=str(exc),
+                         retry_in=RECORD_RETRY, resent="no")
+                refused = exc
+                self.sleep(RECORD_RETRY)
+                continue
+            if refused is not None:
+                _log(message, "recorded", detail="the store accepted the delivery's record")
+            return
 
     def _retry(self, message: Message, report: DeliveryReport, channel: Channel,
                exc: RetryableDelivery) -> datetime:
