@@ -1,8 +1,12 @@
 # Two commands for a new user: `make run` and `make test`. Both create .venv when it is missing.
-PYTHON ?= python3.11
-VENV   := .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# `make run`, `make demo` and `make bench` install what Rashomon needs to run, nothing more;
+# `make test` and `make lint` add the test extra (pytest, ruff, mypy, import-linter, playwright,
+# aiosmtpd). The benchmarks import only Rashomon and the standard library.
+PYTHON  ?= python3.11
+VENV    := .venv
+BIN     := $(VENV)/bin
+RUNTIME := $(VENV)/.installed-runtime
+TESTING := $(VENV)/.installed-test
 
 .PHONY: run test demo lint bench clean
 
@@ -11,23 +15,29 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q -U pip
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install -q -e '.[test]'
-	@touch $(STAMP)
+$(RUNTIME): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install -q -e .
+	@touch $(RUNTIME)
 
-run: $(STAMP)             ## start the daemon on the packaged defaults (SQLite, stdout alerts)
+$(TESTING): $(RUNTIME) pyproject.toml
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $(TESTING)
+
+run: $(RUNTIME)           ## start the daemon on the packaged defaults (SQLite, stdout alerts)
 	$(BIN)/rashomon run
 
-test: $(STAMP)            ## lint, type check, check the allowed imports, then the whole test suite
+lint: $(TESTING)          ## lint, type check, check the allowed imports
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+test: lint                ## lint, type check, check the allowed imports, then the whole test suite
 	$(BIN)/python -m pytest -n 2
 
-demo: $(STAMP)            ## the whole pipeline offline against the bundled sample site
+demo: $(RUNTIME)          ## the whole pipeline offline against the bundled sample site
 	$(BIN)/rashomon demo
 
-bench: $(STAMP)           ## speed and memory figures (not part of the test suite)
+bench: $(RUNTIME)         ## speed and memory figures (not part of the test suite)
 	$(BIN)/python -m benchmarks
 
 clean:
