@@ -23,6 +23,8 @@ from rashomon.errors import ConfigError, DeliveryError, RashomonError, ReportErr
 from rashomon.settings import load_settings
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from rich.console import Console
 
     from rashomon.daemon import CycleReport
@@ -311,11 +313,12 @@ def run(
     rashomon: Rashomon = ctx.obj
     if once:
         report = run_once(rashomon.cycle, rashomon.lock(), wait=ONCE_WAIT)
-        raise typer.Exit(once_summary(report, tally.messages, log_file))
+        raise typer.Exit(once_summary(report, tally.counts, log_file))
     rashomon.daemon().run()
 
 
-def once_summary(report: CycleReport, errors: list[str], log_file: Path | None) -> int:
+def once_summary(report: CycleReport, errors: Mapping[str, int], log_file: Path | None
+                 ) -> int:
     """The exit code of `run --once`: 0 when the cycle went well, printing nothing (cron mails
     any output); else 1, after one line on stderr saying what failed and where the log is."""
     from rashomon import views

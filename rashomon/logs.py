@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections import Counter
 from datetime import UTC, datetime
 from logging.handlers import WatchedFileHandler
 from pathlib import Path
@@ -46,14 +47,15 @@ class JsonFormatter(logging.Formatter):
 
 
 class ErrorTally(logging.Handler):
-    """The messages of the records logged at ERROR or above, wherever the log itself goes."""
+    """How many records were logged at ERROR or above, by event, wherever the log itself goes
+    (counted, not kept: a daemon may log for months)."""
 
     def __init__(self) -> None:
         super().__init__(logging.ERROR)
-        self.messages: list[str] = []
+        self.counts: Counter[str] = Counter()
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        self.counts[record.getMessage()] += 1
 
 
 def setup_logging(fmt: str = "text", level: str = "INFO", file: Path | None = None

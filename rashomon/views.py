@@ -313,7 +313,7 @@ def _reason(message: Message) -> str:
 
 # ---------------------------------------------------------------- run --once (cron)
 def once_failures(outcomes: Sequence[CrawlOutcome], delivery: DeliveryReport,
-                  errors: Sequence[str]) -> str:
+                  errors: Mapping[str, int]) -> str:
     """What went wrong in one cycle, as one line ("" when nothing did): cron mails what a job
     prints, so this line is how a failure reaches a person while the log goes to a file.
     It names the sources that failed and why, the alerts not delivered, the errors logged."""
@@ -344,5 +344,6 @@ def _undelivered(delivery: DeliveryReport) -> str:
             f"{len(delivery.retrying)} to retry; first {first})")
 
 
-def _errors_logged(errors: Sequence[str]) -> str:
-    return f"{len(errors)} error(s) logged ({', '.join(sorted(set(errors)))})" if errors else ""
+def _errors_logged(errors: Mapping[str, int]) -> str:
+    total = sum(errors.values())
+    return f"{total} error(s) logged ({', '.join(sorted(errors))})" if total else ""

@@ -1,5 +1,6 @@
 """The deploy files as shipped: the systemd unit verifies and is sandboxed; the install script
-lays out code, config, secrets and unit where the unit expects them (issue 11, items 14–15)."""
+lays out code, config, secrets and unit where the unit expects them (issue 11, item 15). The
+cron line is run as cron runs it in tests/test_cron.py (item 14)."""
 
 from __future__ import annotations
 
