@@ -166,7 +166,7 @@ class Rashomon:
 
     def lock(self) -> StoreLock:
         """The store lock that keeps one daemon (or cron run) per store."""
-        return self.store.lock("daemon")
+        return self.store.lock("daemon", lease=self.settings.store.lock_seconds)
 
     def daemon(self) -> Daemon:
         from rashomon.daemon import Daemon

@@ -5,9 +5,11 @@ enabled source. `Daemon` runs a first full cycle at start-up, then each source o
 interval (APScheduler 3, staggered, coalescing, with a generous misfire grace time), and a
 delivery pass every half minute for retries. Every crawl runs in a child process with a hard
 timeout, so a hung crawl is killed and recorded and the schedule goes on. The store lock keeps
-one daemon (or cron run) per store; SIGTERM/SIGINT stop it cleanly. With `[report] dir` set,
-each analysis pass that changed a call rewrites the report there before alerts are delivered,
-so the link an alert carries leads to a page that exists.
+one daemon (or cron run) per store, renewed on a thread of its own (`LockKeeper`), never
+behind a job; a daemon or a cron run that loses it stops with a `LockError` (exit 1, so that
+systemd's Restart=on-failure starts it again). SIGTERM/SIGINT stop it cleanly. With
+`[report] dir` set, each analysis pass that changed a call rewrites the report there before
+alerts are delivered, so the link an alert carries leads to a page that exists.
 """
 
 from __future__ import annotations
@@ -31,12 +33,13 @@ from alerts.service import AlertService
 from rashomon.analysis.service import CallService
 from rashomon.clock import Clock
 from rashomon.crawl import CrawlRunner
+from rashomon.errors import LockError, StoreError
 from rashomon.logs import log_event
 from rashomon.models import CallAnalysis, CrawlOutcome
 from rashomon.report import ReportFolder
 from rashomon.settings import Source
 from rashomon.store.cursors import CursorRepository
-from rashomon.store.lock import StoreLock
+from rashomon.store.lock import LockKeeper, StoreLock
 
 log = logging.getLogger("rashomon.daemon")
 DELIVERY_EVERY = 30.0  # seconds between delivery passes (retries that came due)
@@ -188,13 +191,30 @@ def _log_crawl(outcome: CrawlOutcome) -> None:
 
 
 def run_once(cycle: Cycle, lock: StoreLock, wait: float) -> CycleReport:
-    """One full cycle of every enabled source under the store lock (the cron mode)."""
+    """One full cycle of every enabled source under the store lock (the cron mode), the lock
+    renewed all along; losing it cancels the cycle and is a `LockError`."""
     lock.acquire()
+    keeper = LockKeeper(lock, on_lost=cycle.cancel.set, on_error=_renewal_failed).start()
     try:
         with _exit_on_sigterm(cycle.cancel):
-            return cycle.run(wait=wait)
+            report = cycle.run(wait=wait)
     finally:
+        keeper.stop()
         lock.release()
+    if keeper.lost.is_set():
+        raise _lost(lock)
+    return report
+
+
+def _lost(lock: StoreLock) -> LockError:
+    """The error of a process whose lease was taken after it could not renew it in time."""
+    holder = lock.holder() or "another process"
+    return LockError(f"lost the store lock to {holder} (not renewed within "
+                     f"{lock.lease.total_seconds():g} s); stopped")
+
+
+def _renewal_failed(error: StoreError) -> None:
+    log_event(log, "store lock not renewed", logging.WARNING, error=str(error))
 
 
 @contextmanager
@@ -226,13 +246,16 @@ class Daemon:
     def __init__(self, cycle: Cycle, lock: StoreLock, sources: list[Source]) -> None:
         self.cycle, self.lock, self.sources = cycle, lock, sources
         self.stopping = threading.Event()
+        self.keeper = LockKeeper(lock, on_lost=self._lock_lost, on_error=_renewal_failed)
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(len(sources) + 2)}, timezone=UTC,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 900})
         self.scheduler.add_listener(self._job_problem, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
 
     def run(self) -> None:
+        """Until stopped; a `LockError` when the store lock was lost meanwhile."""
         self.lock.acquire()
+        self.keeper.start()
         try:
             self._install_signal_handlers()
             self.schedule(self.cycle.clock())
@@ -242,9 +265,11 @@ class Daemon:
                 pass
         finally:
             self._shutdown()
+        if self.keeper.lost.is_set():
+            raise _lost(self.lock)
 
     def schedule(self, now: datetime) -> None:
-        """The start-up cycle now; each source on its interval; delivery and lock renewal."""
+        """The start-up cycle now; each source on its interval; delivery."""
         ids = [source.id for source in self.sources]
         self.scheduler.add_job(self.cycle.run, "date", run_date=now, args=[ids],
                                id="startup", name="first full cycle")
@@ -255,23 +280,23 @@ class Daemon:
                                    next_run_time=first)
         self.scheduler.add_job(self.cycle.deliver, "interval", seconds=DELIVERY_EVERY,
                                id="deliver", name="deliver due alerts")
-        self.scheduler.add_job(self._renew_lock, "interval", seconds=self.lock.lease.seconds / 3,
-                               id="lock", name="renew the store lock")
 
     def stop(self, *_: Any) -> None:
         """Stop scheduling, end running crawls, let the running step finish."""
         self.cycle.cancel.set()
         self.stopping.set()
 
-    def _renew_lock(self) -> None:
-        if not self.lock.renew():
-            log_event(log, "store lock lost; stopping", logging.ERROR)
-            self.stop()
+    def _lock_lost(self) -> None:
+        log_event(log, "store lock lost; stopping", logging.ERROR,
+                  holder=self.lock.holder() or "nobody")
+        self.stop()
 
     def _shutdown(self) -> None:
+        """Jobs end (the running step finishes), renewals stop, then the lock is released."""
         self.cycle.cancel.set()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+        self.keeper.stop()
         self.lock.release()
         log_event(log, "daemon stopped")
 

@@ -59,6 +59,7 @@ class CrawlConfig(ConfigModel):
 
 class StoreConfig(ConfigModel):
     url: str = "sqlite:///var/rashomon.db"
+    lock_seconds: float = Field(120.0, ge=1)  # the store lock's lease, renewed every third
 
 
 class Settings(ConfigModel):
