@@ -46,7 +46,7 @@ class Plain:
         return f"*{value}*"
 
     def link(self, title: str, url: str) -> str:
-        return f"{title} <{url}>"
+        return f"{title} <{url}>" if url else title  # "": no http(s) address to show
 
 
 def sections(alert: Alert, markup: Markup, evidence_chars: int = 240) -> list[Section]:

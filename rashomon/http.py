@@ -6,6 +6,11 @@ any caller can turn into a `timedelta`: never negative, never infinite, at most 
 caller then holds it to its own configured maximum (`[crawl] retry_after_max`: a longer wait
 fails the request; `[alerts.retry] retry_after_max`: the alert waits that long and no longer).
 
+`web_link` is the rule for every address Rashomon passes on (in an alert, the webhook payload,
+the report, `rashomon show`): an http(s) URL, or nothing. A feed or a page may carry any
+scheme (`javascript:`, `data:`, `file:`), and what Slack, a mail client or a browser does with
+those is not ours to find out.
+
 `Deadline` bounds the whole of one exchange. A client's timeouts (httpx's, Apprise's) bound
 each wait for a read or a write, not the exchange: a receiver that drips its answer a byte at a
 time holds a request as long as it likes (1 byte per 4 s took 260 s with a 10 s timeout).
@@ -27,6 +32,7 @@ from contextvars import ContextVar, Token
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 FOREVER = 365 * 24 * 3600.0  # a year: the longest wait any Retry-After can mean here
 
@@ -36,6 +42,20 @@ def retry_after(value: str | None, now: datetime) -> float | None:
     (`99999999999999` would overflow a `timedelta`); None if absent or unreadable."""
     seconds = _seconds(value.strip(), now) if value else None
     return None if seconds is None else min(seconds, FOREVER)
+
+
+def web_link(url: str) -> str:
+    """`url` if it is an http(s) URL with a host, else "" (no link at all).
+
+    Browsers ignore leading spaces and control characters and drop tabs and newlines inside a
+    URL ("java\tscript:"); an address with any of them is refused whole, not repaired."""
+    if not url or any(ord(char) <= 0x20 or char == "\x7f" for char in url):
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else ""
 
 
 def _seconds(value: str, now: datetime) -> float | None:

@@ -246,15 +246,20 @@ def _links(model: Mapping[str, Any]) -> list[Text]:
     lines = [Text("Documents:", style="bold")]
     for column in model["columns"]:
         lines += [Text(f"  [{column['side']}] {doc['source']}, {doc['kind']}, "
-                       f"{doc['after_call']['text']}: {doc['url']}")
+                       f"{doc['after_call']['text']}{_address(doc['url'], ': ')}")
                   for doc in column["documents"]]
     if model["press"]:
         lines.append(Text("Press:", style="bold"))
     for item in model["press"]:
         mark = "  ⚑ discusses the discrepancy" if item["discusses_discrepancy"] else ""
         lines.append(Text(f"  {item['published_at'][:10]} {item['source']}: {item['title']} "
-                          f"({item['after_call']['text']}) — {item['url']}{mark}"))
+                          f"({item['after_call']['text']}){_address(item['url'], ' — ')}{mark}"))
     return lines
+
+
+def _address(url: str, before: str) -> str:
+    """`before` and the address; nothing when there is none (not an http(s) URL)."""
+    return f"{before}{url}" if url else ""
 
 
 def _cell(finding: TopicFinding, side: str) -> str:

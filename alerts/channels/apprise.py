@@ -62,6 +62,8 @@ class HtmlMarkup:
     def link(self, title: str, url: str) -> str:
         """"title <url>" as on stdout, the address itself a link: Apprise's plain-text part
         keeps a link's text and drops its href, and the address must survive there."""
+        if not url:  # no http(s) address (see `rashomon.http.web_link`): the title alone
+            return escape(title, quote=False)
         target, shown = escape(url, quote=True), escape(url, quote=False)
         return f'{escape(title, quote=False)} &lt;<a href="{target}">{shown}</a>&gt;'
 

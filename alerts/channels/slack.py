@@ -41,6 +41,8 @@ class SlackMarkup:
         return f"{ZWSP}*{value}*{ZWSP}"
 
     def link(self, title: str, url: str) -> str:
+        if not url:  # no http(s) address (see `rashomon.http.web_link`): the title alone
+            return self.text(title)
         safe = url.replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
         return f"<{safe}|{self.text(title)}>"
 

@@ -18,6 +18,7 @@ from rashomon.analysis.matcher import Assignment, Matcher
 from rashomon.analysis.press import PressMatcher
 from rashomon.analysis.recognise import Recogniser
 from rashomon.analysis.topics import TopicIndex
+from rashomon.http import web_link
 from rashomon.models import Call, CallAnalysis, Document
 from rashomon.settings import Source
 from rashomon.settings.analysis import AnalysisConfig, FramingPair, Leader, Topic
@@ -70,7 +71,12 @@ class Analyser:
     def analyse(
         self, row: CallRow, docs: Sequence[Document], press: Sequence[Document], now: datetime
     ) -> CallAnalysis:
-        """Compare the accounts of one call (pure: the documents are passed in)."""
+        """Compare the accounts of one call (pure: the documents are passed in).
+
+        This is where documents' addresses enter what alerts, the webhook payload, the report
+        and `rashomon show` are made from: an address that is not http(s) (a feed's
+        `javascript:` link) is dropped here, once, for all of them (`rashomon.http.web_link`)."""
+        docs, press = [_linkable(doc) for doc in docs], [_linkable(doc) for doc in press]
         ordered = tuple(sorted(docs, key=lambda doc: (doc.published_at, doc.url)))
         call = Call(row.id, row.type or "call", row.participants, row.occurred_at, ordered,
                     row.initiator, row.date_only)
@@ -80,3 +86,9 @@ class Analyser:
         return CallAnalysis(call, topics, framing, tuple(i for i in items if i is not None),
                             self.is_one_sided(call.sides, row, now),
                             self.config.min_divergent_topics)
+
+
+def _linkable(doc: Document) -> Document:
+    """The document with its address kept only if it is an http(s) URL ("" otherwise)."""
+    link = web_link(doc.url)
+    return doc if link == doc.url else replace(doc, url=link)
