@@ -170,12 +170,13 @@ class Cycle:
 
 def _merged(earlier: DeliveryReport, later: DeliveryReport) -> DeliveryReport:
     """The delivery of two passes of one cycle: an alert left to retry in the first counts
-    only if the second did not try it again."""
+    only if the second did not try it again; what is left for the next pass is what the
+    later one left."""
     again = {attempt.id for attempt in [*later.sent, *later.retrying, *later.failed]}
     return DeliveryReport(sent=[*earlier.sent, *later.sent],
                           retrying=[*(a for a in earlier.retrying if a.id not in again),
                                     *later.retrying],
-                          failed=[*earlier.failed, *later.failed])
+                          failed=[*earlier.failed, *later.failed], left=later.left)
 
 
 def _log_crawl(outcome: CrawlOutcome) -> None:
