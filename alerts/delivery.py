@@ -1,18 +1,19 @@
 """Sending what is due in the outbox: claim, send, record — with backoff and rate limits.
 
 One message at a time: claim it (atomic, see `rashomon.store.outbox`), wait for the channel's rate
-limit, send, and record the outcome. A retryable failure (network, 5xx, 429) is scheduled
-with capped exponential backoff and jitter, never earlier than the server's Retry-After, and
-pauses that channel for the rest of the run, until the alert has kept failing for the policy's
-time budget (24 h by default, counted from its first failed attempt): then it is given up on.
-A receiver back after an outage of hours is tried again within `backoff_cap` seconds and gets
-what waited, with no one running `rashomon alerts retry`. A permanent failure (other 4xx)
-fails at once with its reason.
+limit, send, and record the outcome. A retryable failure (network, 5xx, 429) pauses that
+channel for the rest of the run and is tried again later, after a capped exponential backoff
+with jitter and never earlier than the server's Retry-After; once the alert has kept failing
+for the policy's time budget (24 h by default, counted from its first failed attempt), it is
+given up on. A receiver back after an outage of hours is tried again within `backoff_cap`
+seconds and gets what waited, with no one running `rashomon alerts retry`. A permanent
+failure (other 4xx) fails at once with its reason.
 Error texts are redacted with the channel's secrets before they are stored or logged.
 
 A delivery the receiver accepted is recorded before anything else is done, and if the store
 refuses the record (a full disk), the result is kept and the record tried again until the store
-takes it: the alert is never sent again for it.
+takes it: the alert is not sent again for it (only a process killed before the record is done
+leaves it to be sent again, once its claim expires).
 
 Time is bounded: each attempt by its channel (`[alerts] timeout` for the whole exchange), and
 each pass by `budget` seconds (`[alerts] pass_budget`): a pass claims nothing once its budget is
