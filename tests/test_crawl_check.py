@@ -5,6 +5,7 @@ request at a time per host, `download_delay` apart, across the check and every s
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -16,10 +17,12 @@ import rashomon.crawl.runner
 from crawler.spiders import FAMILIES
 from crawler.starts import start_addresses
 from rashomon.app import Rashomon
+from rashomon.crawl.fetch import PacedClient, TooSlow
 from rashomon.demo.server import SampleSite
 from rashomon.models import CrawlOutcome
 from rashomon.settings import Settings, load_settings
 from rashomon.store import Store
+from tests.faulty_servers import FaultyServer, drip
 from tests.sites import site_settings
 
 pytestmark = pytest.mark.slow
@@ -120,3 +123,29 @@ def test_the_check_asks_what_each_spider_asks_first(failing: bool) -> None:
         failed = frozenset(source.entry_points()) if failing else frozenset()
         spider = FAMILIES[source.family](source=source, failing=failed)
         assert [request.url for request in spider.discover()] == start_addresses(source, failed)
+
+
+def test_a_site_that_drips_its_feed_is_cut_off_at_the_timeout(tmp_path: Path) -> None:
+    """httpx's timeout bounds each read, not the exchange: a feed dripped a byte every 0.2 s
+    (its 1.4 KB would take over 4 minutes) is cut off by the check at `timeout`, and the
+    child's Scrapy at its own download timeout; the source fails with the reason."""
+    feed = b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n\r\n" + b"<rss>" * 280
+    with FaultyServer(drip(feed, 0.2)) as server:
+        config = tmp_path / "drip.toml"
+        config.write_text(
+            "[crawl]\ndownload_delay = 0\ntimeout = 2\nobey_robots = false\ncrawl_timeout = 60\n"
+            f"[store]\nurl = \"sqlite:///{tmp_path / 'drip.db'}\"\n"
+            "[sources.dripping]\nside = \"press\"\nlanguage = \"en\"\nfamily = \"press\"\n"
+            f"base_url = \"{server.url}\"\npaths = {{ feed = \"/rss.xml\" }}\n", encoding="utf-8")
+        settings = load_settings(config, env={})
+        store = Store.open(settings.store.url)
+        started = time.monotonic()
+        [outcome] = crawl(settings, store, ["dripping"])
+        took = time.monotonic() - started
+    assert not outcome.ok
+    assert took < 60  # the check and the child each gave up after about 2 s, not minutes
+    assert outcome.error and "took longer than 2.0 seconds" in outcome.error
+    client = PacedClient(settings.crawl)
+    with FaultyServer(drip(feed, 0.2)) as server, pytest.raises(TooSlow, match="within 2 s"):
+        client.get(f"{server.url}/rss.xml")
+    client.close()

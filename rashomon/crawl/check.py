@@ -24,7 +24,7 @@ import httpx
 from crawler.robots import validator_headers
 from crawler.starts import failing_addresses, start_addresses
 from rashomon.clock import Clock
-from rashomon.crawl.fetch import Answer, PacedClient, TooLarge
+from rashomon.crawl.fetch import Answer, NoAnswer, PacedClient
 from rashomon.crawl.robots import RobotsCheck
 from rashomon.settings import Source
 from rashomon.store.entrypoints import EntryPointRepository
@@ -92,5 +92,5 @@ class ConditionalCheck:
         headers = validator_headers(*self.validators.get([url]).get(url, (None, None)))
         try:
             return self.client.get(url, headers)
-        except (httpx.HTTPError, TooLarge) as exc:
+        except (httpx.HTTPError, NoAnswer) as exc:
             return f"{type(exc).__name__}: {exc}"

@@ -14,7 +14,7 @@ import httpx
 
 from crawler.robots import RobotsRules, answered, conditional_headers, fresh, origin_of, robots_url
 from rashomon.clock import Clock
-from rashomon.crawl.fetch import PacedClient, TooLarge
+from rashomon.crawl.fetch import NoAnswer, PacedClient
 from rashomon.settings import CrawlConfig
 from rashomon.store.robots import RobotsFile, RobotsRepository
 
@@ -49,7 +49,7 @@ class RobotsCheck:
         try:
             answer = self.client.get(robots_url(origin), conditional_headers(kept),
                                      follow_redirects=True)
-        except (httpx.HTTPError, TooLarge):
+        except (httpx.HTTPError, NoAnswer):
             return kept  # unreachable: the kept copy, or none (all allowed, as Scrapy does)
         headers = {name.lower(): value for name, value in answer.headers}
         new = answered(origin, kept, answer.status, answer.body, headers, self.clock())
