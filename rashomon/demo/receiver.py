@@ -12,6 +12,7 @@ port, in a background thread:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -107,6 +108,13 @@ class Receiver:
 def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def handle(self) -> None:
+            """A sender may drop the connection once it has read the status line, leaving the
+            body unread (Rashomon's delivery does after a 2xx): that ends the connection and is
+            no error to print."""
+            with contextlib.suppress(ConnectionResetError, BrokenPipeError):
+                super().handle()
 
         def do_POST(self) -> None:
             self._record()
