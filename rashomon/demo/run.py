@@ -22,6 +22,7 @@ import shutil
 from pathlib import Path
 
 from rich.console import Console
+from rich.rule import Rule
 
 from alerts.signing import signature, signing_key
 from rashomon import views
@@ -59,7 +60,7 @@ def run_demo(console: Console, folder: Path = DEFAULT_FOLDER, verbose: bool = Fa
     printed = io.StringIO()  # the stdout channel, shown in its place below
     with SampleSite() as site, Receiver() as receiver:
         settings = _settings(folder, site.origin, receiver.url)
-        console.rule("[bold]Rashomon demo[/bold]: the sample site at " + site.origin)
+        heading(console, "[bold]Rashomon demo[/bold]: the sample site at " + site.origin)
         with Rashomon(settings, stream=printed) as rashomon:
             first = rashomon.cycle.run(wait=5.0)
             _show_cycle(console, rashomon, first.outcomes, printed.getvalue())
@@ -67,7 +68,7 @@ def run_demo(console: Console, folder: Path = DEFAULT_FOLDER, verbose: bool = Fa
             sent = len(receiver.requests) + printed.getvalue().count("\n[")
             second = rashomon.cycle.run(wait=5.0)
         repeated = len(receiver.requests) + printed.getvalue().count("\n[") - sent
-        console.rule("6. A second cycle")
+        heading(console, "6. A second cycle")
         console.print(f"Crawled again (304s), analysed again: {repeated} new deliveries.")
     _show_explore(console, folder, settings)
     return first.ok and second.ok and repeated == 0
@@ -94,19 +95,19 @@ def _settings(folder: Path, origin: str, receiver_url: str) -> Settings:
 
 def _show_cycle(console: Console, rashomon: Rashomon, outcomes: list[CrawlOutcome],
                 printed: str) -> None:
-    console.rule("1. Collect: one crawl of every source")
+    heading(console, "1. Collect: one crawl of every source")
     console.print(views.crawl_table(outcomes))
-    console.rule("2. Analyse: the calls and how the accounts differ")
+    heading(console, "2. Analyse: the calls and how the accounts differ")
     console.print(views.calls_table(rashomon.calls.all(rashomon.clock())))
-    console.rule("3. Alert: what the stdout channel printed")
+    heading(console, "3. Alert: what the stdout channel printed")
     console.print(printed.rstrip(), highlight=False, markup=False, soft_wrap=True)
-    console.rule(f"4. One call side by side: rashomon show {SHOWN_CALL}")
+    heading(console, f"4. One call side by side: rashomon show {SHOWN_CALL}")
     now = rashomon.clock()
     console.print(views.call_view(rashomon.report.call_view(rashomon.calls.analyse(SHOWN_CALL,
                                                                                    now))))
     folder = rashomon.settings.report.directory
     if folder is not None:
-        console.rule("5. The report, written by the cycle")
+        heading(console, "5. The report, written by the cycle")
         console.print(f"Open {(folder / 'index.html')} in a browser; this call's page is "
                       f"{folder / 'calls' / (SHOWN_CALL + '.html')}", highlight=False,
                       markup=False, soft_wrap=True)
@@ -115,7 +116,7 @@ def _show_cycle(console: Console, rashomon: Rashomon, outcomes: list[CrawlOutcom
 def _show_delivery(console: Console, received: list[Received], verbose: bool) -> None:
     signed = [item for item in received if item.path.endswith("/webhook")]
     good = sum(verify(item) for item in signed)
-    console.rule(f"Slack and the webhook: {len(received)} requests reached the local receiver")
+    heading(console, f"Slack and the webhook: {len(received)} requests reached the local receiver")
     for item in received:
         console.print(f"  POST {item.path} → {item.status}  {_title(item)}", highlight=False,
                       markup=False)
@@ -129,7 +130,7 @@ def _show_delivery(console: Console, received: list[Received], verbose: bool) ->
 
 def _show_explore(console: Console, folder: Path, settings: Settings) -> None:
     store = settings.store.url
-    console.rule("Explore")
+    heading(console, "Explore")
     console.print(
         f"The store and the report stay in {folder}. Try:\n"
         f"  rashomon --store {store} calls\n"
@@ -161,3 +162,11 @@ def verify(item: Received) -> bool:
     expected = signature(signing_key(SECRET), item.headers["webhook-id"],
                          int(item.headers["webhook-timestamp"]), item.body)
     return any(hmac.compare_digest(expected, s) for s in item.headers["webhook-signature"].split())
+
+
+RULE_WIDTH = 100  # a heading's rule at most this wide: printed to a file, the console is not
+
+
+def heading(console: Console, title: str) -> None:
+    """A section's heading, as wide as the terminal but never wider than `RULE_WIDTH`."""
+    console.print(Rule(title), width=min(console.width, RULE_WIDTH))
