@@ -60,6 +60,9 @@ def test_sentences_keep_abbreviations_and_split_chinese_on_semicolons() -> None:
         "The U.S. said no.", "Mr. Li agreed!", "Did he?"]
     assert split_sentences("双方同意；加强合作。好！", "zh") == ["双方同意；", "加强合作。", "好！"]
     assert split_sentences("Первое.\n\nВторое без точки", "ru") == ["Первое.", "Второе без точки"]
+    assert split_sentences("President Joseph R. Biden Jr. spoke with Gen. Li and Sen. Smith. "
+                           "They agreed.", "en") == [
+        "President Joseph R. Biden Jr. spoke with Gen. Li and Sen. Smith.", "They agreed."]
 
 
 def test_shorten_cuts_at_a_word_with_an_ellipsis() -> None:

@@ -1,7 +1,7 @@
 """Sentences: the unit of evidence. EN/RU end on . ! ?; Chinese on 。！？；.
 
 Splitting is deliberately simple and keeps each sentence exactly as written; common
-abbreviations ("U.S.", "Mr.", initials) do not end a sentence.
+abbreviations ("U.S.", "Mr.", "Jr.", titles, initials) do not end a sentence.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 SPACED_END = re.compile(  # the look-ahead first: most positions fail at once
-    r"(?=[.!?…])(?<!\b[A-Z])(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)(?<!\bNo)(?<!\bvs)(?<!\bU\.S)"
+    r"(?=[.!?…])(?<!\b[A-Z])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bNo)(?<!\bvs)"
+    r"(?<!\bU\.S)(?<!\bJr)(?<!\bSr)(?<!\bGen)(?<!\bSen)(?<!\bGov)(?<!\bProf)"
     r"(?<!\bт\.е)(?<!\bг)(?<!\bгг)"
     r"[.!?…]+[\"'»”)]*(?=\s+|$)"
 )
