@@ -36,6 +36,17 @@ CASES = [
                  "President Xi Jinping Speaks with Russian President Vladimir Putin on the Phone",
                  "President Xi spoke with Putin on the phone at the request of the latter.",
                  "2022-05-03", ("phone", ("putin", "xi"), "putin"), id="mfa-en-latter"),
+    pytest.param("US", "en", "readout",
+                 "Readout of President Joseph R. Biden, Jr. Call with President Xi Jinping of "
+                 "the People’s Republic of China",
+                 "President Joseph R. Biden, Jr. spoke today with President Xi Jinping.",
+                 "2021-09-09", ("phone", ("biden", "xi"), None), id="white-house-call-with"),
+    pytest.param("US", "en", "readout",
+                 "Readout of President Joe Biden’s Meeting with President Xi Jinping of the "
+                 "People’s Republic of China",
+                 "President Joseph R. Biden Jr. met with President Xi Jinping in Lima, Peru today. "
+                 "This meeting follows their April 2, 2024, telephone call.", "2024-11-16",
+                 ("talks", ("biden", "xi"), None), id="white-house-possessive-meeting-with"),
     pytest.param("RU", "ru", "readout", "Телефонный разговор с Президентом США Дональдом Трампом",
                  "По инициативе американской стороны состоялся телефонный разговор.",
                  "2025-03-18", ("phone", ("putin", "trump"), "trump"),

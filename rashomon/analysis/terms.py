@@ -34,7 +34,8 @@ def _en(term: str) -> str:
     words = re.split(r"[\s\-‑]+", stem.strip())
     body = r"[\s\-‑]+".join(re.escape(word) for word in words)
     ending = r"\w*" if any_ending else ("(?:'s|’s)?" if _is_caps(term) else EN_SUFFIX)
-    return rf"(?<!\w){body}{ending}(?!\w)"
+    start = r"(?<!\w)" if stem[:1].isalnum() else ""  # "'s meeting with" follows a word
+    return rf"{start}{body}{ending}(?!\w)"
 
 
 def _ru(term: str) -> str:
