@@ -9,7 +9,6 @@ to be `put` on a running `SampleSite` together with an updated listing that link
 from __future__ import annotations
 
 import base64
-import json
 import multiprocessing
 import re
 import resource
@@ -22,6 +21,7 @@ from typing import Any
 from rashomon.demo.receiver import Receiver
 from rashomon.demo.sample import sample_config
 from rashomon.demo.server import SITE_ROOT, SampleSite
+from rashomon.logs import json_objects
 
 SECRET_ENV = "RASHOMON_BENCH_SECRET"
 SECRET = "whsec_" + base64.b64encode(b"rashomon benchmark secret: not for production").decode()
@@ -296,12 +296,4 @@ def log_events(log: Path) -> list[dict[str, Any]]:
     """The entries of a daemon's JSON log (`--log-format json`), skipping any other line."""
     if not log.exists():
         return []
-    found = []
-    for line in log.read_text("utf-8", "replace").splitlines():
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(entry, dict):
-            found.append(entry)
-    return found
+    return list(json_objects(log.read_text("utf-8", "replace").splitlines()))

@@ -17,6 +17,7 @@ import json
 import logging
 import sys
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from logging.handlers import WatchedFileHandler
 from pathlib import Path
@@ -94,3 +95,15 @@ def _fields(record: logging.LogRecord) -> dict[str, Any]:
 def _text(value: Any) -> str:
     text = str(value)
     return json.dumps(text, ensure_ascii=False) if (" " in text or not text) else text
+
+
+def json_objects(lines: Iterable[str | bytes]) -> Iterator[dict[str, Any]]:
+    """The JSON objects among `lines`, one per line, as the JSON log and the crawl child's
+    progress events are written; any other line (a traceback, a half-written line) is skipped."""
+    for line in lines:
+        try:
+            value = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(value, dict):
+            yield value

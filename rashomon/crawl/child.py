@@ -12,7 +12,6 @@ parent's death). The child starts no processes of its own: killing it ends the c
 from __future__ import annotations
 
 import contextlib
-import json
 import queue
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from typing import IO, Any
 
 from crawler.job import STORE_FAULT, CrawlJob
 from rashomon.errors import CrawlError, StoreError
+from rashomon.logs import json_objects
 
 OnEvent = Callable[[dict[str, Any]], None]
 POLL = 0.5  # seconds between looks at the deadline and at `cancel`
@@ -112,13 +112,8 @@ def _relay(stream: IO[bytes] | None, events: queue.Queue[dict[str, Any]]) -> Non
     """Queue the child's events (JSON lines on stdout), then `_EXITED` when it closes stdout."""
     assert stream is not None
     with contextlib.suppress(ValueError, OSError):  # the pipe closed under us: the child is gone
-        for line in stream:
-            try:
-                event = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(event, dict):
-                events.put(event)
+        for event in json_objects(stream):
+            events.put(event)
     events.put(_EXITED)
 
 
