@@ -222,7 +222,7 @@ def test_the_demo_shows_what_a_person_gets_and_leaves_a_folder_to_explore(
 def test_the_demo_prints_the_raw_payloads_only_when_verbose(tmp_path: Path) -> None:
     piped = {name: value for name, value in ENV.items() if name != "COLUMNS"}
     out = demo(tmp_path / "demo", "--verbose", env=piped)  # to a pipe: no terminal width
-    headings = [line for line in out.splitlines() if line.startswith("───")]
-    assert headings and all(len(line) <= 100 for line in headings)  # not 10,000 columns
+    frames = [line for line in out.splitlines() if line.startswith(("───", "╭", "╰"))]
+    assert frames and all(len(line) <= 100 for line in frames)  # rules, panels: not 10,000
     assert "The Slack message (Block Kit)" in out and '"blocks"' in out
     assert "The webhook payload (schema_version 1)" in out and '"only_in"' in out

@@ -21,7 +21,7 @@ import io
 import shutil
 from pathlib import Path
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.rule import Rule
 
 from alerts.signing import signature, signing_key
@@ -38,6 +38,7 @@ SECRET = "whsec_" + base64.b64encode(b"rashomon demo secret: not for production"
 DEFAULT_FOLDER = Path("var/demo")
 SHOWN_CALL = "2022-06-15-putin-xi-phone"  # the sample site's diverging call
 MADE = ("rashomon.db", "rashomon.db-wal", "rashomon.db-shm", "rashomon.toml", "report")
+FRAME_WIDTH = 100  # columns of a rule or a frame at most
 
 
 def channels(receiver_url: str) -> str:
@@ -144,7 +145,7 @@ def _show_explore(console: Console, folder: Path, settings: Settings) -> None:
 def _show_first(console: Console, received: list[Received], suffix: str, title: str) -> None:
     item = next((r for r in received if r.path.endswith(suffix) and _is_divergence(r)), None)
     if item is not None:
-        console.print(views.json_panel(title, item.json()))
+        framed(console, views.json_panel(title, item.json()))
 
 
 def _is_divergence(item: Received) -> bool:
@@ -164,9 +165,12 @@ def verify(item: Received) -> bool:
     return any(hmac.compare_digest(expected, s) for s in item.headers["webhook-signature"].split())
 
 
-RULE_WIDTH = 100  # a heading's rule at most this wide: printed to a file, the console is not
-
-
 def heading(console: Console, title: str) -> None:
-    """A section's heading, as wide as the terminal but never wider than `RULE_WIDTH`."""
-    console.print(Rule(title), width=min(console.width, RULE_WIDTH))
+    """A section's heading: a rule with its title."""
+    framed(console, Rule(title))
+
+
+def framed(console: Console, renderable: RenderableType) -> None:
+    """A rule or a frame, as wide as the terminal but never wider than `FRAME_WIDTH` (printed
+    to a file or a pipe, the console is not wrapped, and a frame would take all of its width)."""
+    console.print(renderable, width=min(console.width, FRAME_WIDTH))
